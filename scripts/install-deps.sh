@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the system packages PainService needs on Debian 12 (idempotent; installs only what is missing).
+#   libgtk-3-0   OpenCvSharp's official Linux runtime links against GTK3 (highgui) even though we never open a window.
+#   postgresql   the worker's job-store tests run against a real PostgreSQL (started by scripts/test.sh).
+# Usage: scripts/install-deps.sh [extra-package ...]
+set -euo pipefail
+wanted=(libgtk-3-0 "$@")
+missing=()
+for p in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "install-deps: installing ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
