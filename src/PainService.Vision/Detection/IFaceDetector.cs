@@ -1,0 +1,10 @@
+using PainService.Vision.Imaging;
+
+namespace PainService.Vision.Detection;
+
+/// <summary>Finds faces in an upright RGB image. Implementations registered in DI must be thread-safe.</summary>
+public interface IFaceDetector
+{
+    /// <summary>Every face found, largest first (ties: top-most, then left-most, so the order is deterministic).</summary>
+    IReadOnlyList<FaceBox> Detect(DecodedImage image);
+}

@@ -1,0 +1,85 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Memory;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace PainService.Vision.Imaging;
+
+/// <summary>
+/// Turns uploaded bytes into an upright 8-bit RGB image, or refuses them with an <see cref="ImageRejectedException"/>
+/// naming the reason. Order matters for safety: size, magic bytes, declared dimensions (from the header alone),
+/// and only then the decode. Any pixel format (grey, palette, 16-bit, CMYK JPEG) is converted to RGB; alpha is
+/// dropped rather than composited, which is what PIL's convert("RGB") did to the training crops. Thread-safe.
+/// </summary>
+public sealed class ImageDecoder(VisionOptions options)
+{
+    private readonly Configuration _configuration = ImageSharpSetup.Create(options);
+
+    public DecodedImage Decode(ReadOnlyMemory<byte> data)
+    {
+        if (data.Length == 0)
+            throw new ImageRejectedException(ImageRejection.Empty, "The image is empty (0 bytes).");
+        if (data.Length > options.MaxUploadBytes)
+            throw new ImageRejectedException(ImageRejection.TooLarge,
+                $"The image is {data.Length} bytes; the limit is {options.MaxUploadBytes} bytes.");
+
+        var format = ImageFormatSniffer.Sniff(data.Span);
+        if (!ImageFormatSniffer.IsSupported(format))
+            throw new ImageRejectedException(ImageRejection.UnsupportedFormat, format == SniffedFormat.Unknown
+                ? "The data is not a JPEG, PNG, WebP, BMP or GIF image."
+                : $"{format.ToString().ToUpperInvariant()} images are not supported; send JPEG, PNG, WebP, BMP or GIF.");
+
+        try
+        {
+            CheckDeclaredSize(data, format);
+            using var stream = AsStream(data);
+            using var image = Image.Load<Rgb24>(_configuration, stream);
+            image.Mutate(x => x.AutoOrient());
+            var rgb = new byte[checked(image.Width * image.Height * 3)];
+            image.CopyPixelDataTo(rgb);
+            return new DecodedImage(rgb, image.Width, image.Height);
+        }
+        catch (ImageRejectedException)
+        {
+            throw;
+        }
+        catch (InvalidMemoryOperationException)
+        {
+            throw new ImageRejectedException(ImageRejection.DimensionsTooLarge,
+                "Decoding the image needs more memory than allowed.");
+        }
+        catch (NotSupportedException ex)
+        {
+            throw new ImageRejectedException(ImageRejection.UnsupportedFormat,
+                $"This {format} variant is not supported ({ex.Message}).");
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Hostile or damaged bytes surface from a third-party decoder as many exception types (its own
+            // ImageFormatException family, but also index/argument errors on fuzzed input); all mean "bad data".
+            throw new ImageRejectedException(ImageRejection.Corrupt,
+                $"The {format} image is corrupt or truncated ({ex.GetType().Name}).");
+        }
+    }
+
+    private void CheckDeclaredSize(ReadOnlyMemory<byte> data, SniffedFormat format)
+    {
+        using var stream = AsStream(data);
+        var info = Image.Identify(_configuration, stream, out _)
+            ?? throw new ImageRejectedException(ImageRejection.Corrupt, $"The {format} header is invalid.");
+        if (info.Width <= 0 || info.Height <= 0)
+            throw new ImageRejectedException(ImageRejection.Corrupt,
+                $"The {format} header declares {info.Width}×{info.Height} pixels.");
+        if ((long)info.Width * info.Height > options.MaxPixels)
+            throw new ImageRejectedException(ImageRejection.DimensionsTooLarge,
+                $"The image declares {info.Width}×{info.Height} pixels; the limit is {options.MaxPixels}.");
+        if (Math.Min(info.Width, info.Height) < options.MinImageSide)
+            throw new ImageRejectedException(ImageRejection.TooSmall,
+                $"The image is {info.Width}×{info.Height}; a face needs at least {options.MinImageSide} px per side.");
+    }
+
+    private static MemoryStream AsStream(ReadOnlyMemory<byte> data) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(data, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(data.ToArray(), writable: false);
+}

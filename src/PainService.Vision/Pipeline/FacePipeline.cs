@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using PainService.Vision.Detection;
+using PainService.Vision.Imaging;
+using PainService.Vision.Preprocessing;
+
+namespace PainService.Vision.Pipeline;
+
+/// <summary>
+/// Bytes → model inputs: decode (upright RGB), detect, choose faces by policy, crop and transform. Thread-safe
+/// when the detector is (<see cref="HaarDetectorPool"/>); meant to run on request threads, beside the model's
+/// own inference thread. Failures are <see cref="ImageRejectedException"/>s only.
+/// </summary>
+public sealed class FacePipeline(ImageDecoder decoder, IFaceDetector detector, VisionOptions options)
+{
+    public FacePipelineResult Run(ReadOnlyMemory<byte> data, FacePolicy? policy = null)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var image = decoder.Decode(data);
+        var decoded = Stopwatch.GetTimestamp();
+        var boxes = detector.Detect(image);
+        var detected = Stopwatch.GetTimestamp();
+
+        var chosen = Choose(boxes, policy ?? options.FacePolicy);
+        var faces = chosen.Select(b => new FaceInput(b, ModelInputBuilder.FromFace(image, b))).ToArray();
+        var built = Stopwatch.GetTimestamp();
+
+        return new FacePipelineResult(image.Width, image.Height, faces,
+            Stopwatch.GetElapsedTime(start, decoded).TotalMilliseconds,
+            Stopwatch.GetElapsedTime(decoded, detected).TotalMilliseconds,
+            Stopwatch.GetElapsedTime(detected, built).TotalMilliseconds);
+    }
+
+    /// <summary>Largest-first boxes → the ones to score, or the reason there are none.</summary>
+    internal IReadOnlyList<FaceBox> Choose(IReadOnlyList<FaceBox> boxes, FacePolicy policy)
+    {
+        if (boxes.Count == 0)
+            throw new ImageRejectedException(ImageRejection.NoFace, "No face was found in the image.");
+        var minSide = options.MinFaceSize;
+        var bigEnough = boxes.Where(b => Math.Min(b.Width, b.Height) >= minSide).ToArray();
+        if (bigEnough.Length == 0)
+            throw new ImageRejectedException(ImageRejection.FaceTooSmall,
+                $"The largest face is {boxes[0].Width}×{boxes[0].Height} px; at least {minSide} px is required.");
+        return policy == FacePolicy.All ? bigEnough : [bigEnough[0]];
+    }
+}

@@ -1,0 +1,48 @@
+namespace PainService.Vision;
+
+/// <summary>Decode limits and face-detection settings. Bound from the "Vision" section of appsettings.json.</summary>
+public sealed class VisionOptions
+{
+    public const string SectionName = "Vision";
+
+    /// <summary>Uploads above this many bytes are refused before any parsing (413).</summary>
+    public long MaxUploadBytes { get; set; } = 20 * 1024 * 1024;
+
+    /// <summary>Declared width × height above this is a decompression bomb and is refused before decoding (413).</summary>
+    public long MaxPixels { get; set; } = 40_000_000;
+
+    /// <summary>
+    /// Images whose shorter side is under this cannot hold a face: the cascade's smallest window is 24×24.
+    /// </summary>
+    public int MinImageSide { get; set; } = 24;
+
+    /// <summary>ImageSharp's pooled memory in MB; beyond it buffers are allocated and freed per image.</summary>
+    public int DecoderPoolMegabytes { get; set; } = 64;
+
+    /// <summary>
+    /// Largest single buffer ImageSharp may allocate, in MB. With MaxPixels = 40 MP an RGB frame needs 120 MB
+    /// (Rgba64 intermediate of 16-bit PNGs 320 MB), so the default leaves room for those and nothing larger.
+    /// </summary>
+    public int DecoderAllocationLimitMegabytes { get; set; } = 512;
+
+    /// <summary>Haar pyramid step. OpenCV's default; the golden box assumes it.</summary>
+    public double ScaleFactor { get; set; } = 1.1;
+
+    /// <summary>Neighbouring detections needed to keep a box. OpenCV's default is 3.</summary>
+    public int MinNeighbors { get; set; } = 3;
+
+    /// <summary>
+    /// Smallest face side in pixels of the upright image. A face under it is rejected as FaceTooSmall; 0 disables
+    /// the check (the default, so the golden box stands whatever the photo size).
+    /// </summary>
+    public int MinFaceSize { get; set; }
+
+    /// <summary>Which faces to return: the largest only, or every face (largest first).</summary>
+    public FacePolicy FacePolicy { get; set; } = FacePolicy.Largest;
+
+    /// <summary>Haar classifiers kept for concurrent callers (each is single-threaded native state).</summary>
+    public int DetectorPoolSize { get; set; } = Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>Cascade file; relative paths resolve against the application's base directory.</summary>
+    public string CascadePath { get; set; } = Path.Combine("Cascades", "haarcascade_frontalface_default.xml");
+}
