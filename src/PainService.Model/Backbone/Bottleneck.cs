@@ -1,0 +1,50 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace PainService.Model.Backbone;
+
+/// <summary>
+/// torchvision ResNet v1.5 bottleneck: 1×1 → 3×3 (carries the stride) → 1×1 (×4 channels), each followed by BN;
+/// the shortcut is <c>downsample = Sequential(conv 1×1 strided, BN)</c> when the shape changes.
+/// Field order and names give the keys conv1, bn1, conv2, bn2, conv3, bn3, downsample.0/1.
+/// </summary>
+internal sealed class Bottleneck : Module<Tensor, Tensor>
+{
+    public const int Expansion = 4;
+
+    internal readonly Conv2d conv1;
+    internal readonly BatchNorm2d bn1;
+    internal readonly Conv2d conv2;
+    internal readonly BatchNorm2d bn2;
+    internal readonly Conv2d conv3;
+    internal readonly BatchNorm2d bn3;
+    internal readonly Sequential? downsample;
+
+    public Bottleneck(string name, long inplanes, long planes, long stride) : base(name)
+    {
+        var outplanes = planes * Expansion;
+        conv1 = Conv2d(inplanes, planes, kernel_size: 1, bias: false);
+        bn1 = BatchNorm2d(planes);
+        conv2 = Conv2d(planes, planes, kernel_size: 3, stride: stride, padding: 1, bias: false);
+        bn2 = BatchNorm2d(planes);
+        conv3 = Conv2d(planes, outplanes, kernel_size: 1, bias: false);
+        bn3 = BatchNorm2d(outplanes);
+        if (stride != 1 || inplanes != outplanes)
+            downsample = Sequential(Conv2d(inplanes, outplanes, kernel_size: 1, stride: stride, bias: false), BatchNorm2d(outplanes));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        // Intermediates are released as soon as they are consumed; autograd keeps what backward needs.
+        using var a = bn1.call(conv1.call(x)).relu_();        // (B, planes, H, W)
+        using var b = bn2.call(conv2.call(a)).relu_();        // (B, planes, H/s, W/s)
+        var outp = bn3.call(conv3.call(b));                   // (B, 4·planes, H/s, W/s)
+        if (downsample is null)
+            return outp.add_(x).relu_();
+        using var identity = downsample.call(x);
+        return outp.add_(identity).relu_();
+    }
+}
