@@ -1,5 +1,30 @@
+using PainService.Api.Batching;
+using PainService.Api.Configuration;
+using PainService.Api.Errors;
+using PainService.Api.Health;
+using PainService.Api.Observability;
+using PainService.Api.OpenApi;
+using PainService.Api.Predictions;
+using PainService.Api.Vision;
+
+// Composition only: each feature registers and maps itself. No Kestrel endpoints here: --urls / ASPNETCORE_URLS decide.
 var builder = WebApplication.CreateBuilder(args);
+builder.UseRootAppSettings();
+
+builder.Services.AddPainProblemDetails();
+builder.Services.AddPainInference();
+builder.Services.AddPainVision();
+builder.Services.AddPainHealthChecks();
+builder.Services.AddPainOpenApi();
+
 var app = builder.Build();
+
+app.UsePainProblemDetails();
+app.MapPainHealth();
+app.MapPainMetrics();
+app.MapPainOpenApi();
+app.MapPredictions();
+
 app.Run();
 
 /// <summary>Entry point; public so WebApplicationFactory can find it.</summary>

@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+
+namespace PainService.Api.Batching;
+
+/// <summary>
+/// The one thread that touches the model. libtorch's dispose scopes, grad/inference mode and thread pools are
+/// thread-static, and the TorchSharp modules are not thread-safe, so every load, warm-up and forward pass runs here,
+/// synchronously; callers await the returned task, never the tensor code itself.
+/// </summary>
+public sealed class InferenceThread : IDisposable
+{
+    private readonly BlockingCollection<Action> _work = new();
+    private readonly Thread _thread;
+
+    public InferenceThread()
+    {
+        _thread = new Thread(Loop) { IsBackground = true, Name = "painservice-inference" };
+        _thread.Start();
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the inference thread after everything queued before it.</summary>
+    public Task<T> RunAsync<T>(Func<T> work)
+    {
+        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            _work.Add(() =>
+            {
+                try { completion.SetResult(work()); }
+                catch (Exception e) { completion.SetException(e); }
+            });
+        }
+        catch (InvalidOperationException e) // added after Dispose
+        {
+            completion.SetException(new ObjectDisposedException(nameof(InferenceThread), e));
+        }
+        return completion.Task;
+    }
+
+    private void Loop()
+    {
+        foreach (var item in _work.GetConsumingEnumerable())
+            item();
+    }
+
+    public void Dispose()
+    {
+        _work.CompleteAdding();
+        // A wedged libtorch call cannot be aborted; do not wait for it forever on shutdown.
+        _thread.Join(TimeSpan.FromSeconds(5));
+    }
+}

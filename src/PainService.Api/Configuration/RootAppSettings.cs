@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
+
+namespace PainService.Api.Configuration;
+
+/// <summary>
+/// The single configuration file lives at the repository root (beside PainService.sln), shared with the worker.
+/// The default host looks for appsettings.json in the content root, which depends on the working directory, so
+/// the default JSON sources are re-pointed at the root found by walking up — or at the copy published beside the
+/// dll — keeping their position: environment variables and the command line still override them.
+/// </summary>
+public static class RootAppSettings
+{
+    public const string FileName = "appsettings.json";
+
+    /// <summary>The folder holding the root appsettings.json, or null when none is found.</summary>
+    public static string? FindDirectory(params string?[] startPoints)
+    {
+        foreach (var start in startPoints)
+            for (var dir = start is null ? null : new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "PainService.sln")) && File.Exists(Path.Combine(dir.FullName, FileName)))
+                    return dir.FullName;
+        var beside = AppContext.BaseDirectory;
+        return File.Exists(Path.Combine(beside, FileName)) ? beside : null;
+    }
+
+    public static WebApplicationBuilder UseRootAppSettings(this WebApplicationBuilder builder)
+    {
+        var directory = FindDirectory(builder.Environment.ContentRootPath, Environment.CurrentDirectory, AppContext.BaseDirectory);
+        if (directory is null)
+            return builder;
+        var sources = builder.Configuration.Sources;
+        string[] names = [FileName, $"appsettings.{builder.Environment.EnvironmentName}.json"];
+        for (var i = 0; i < sources.Count; i++)
+        {
+            if (sources[i] is not JsonConfigurationSource { Path: { } path } json || !names.Contains(path, StringComparer.OrdinalIgnoreCase))
+                continue;
+            // Replacing the source object (not mutating it) makes ConfigurationManager reload from the new file.
+            sources[i] = new JsonConfigurationSource
+            {
+                Path = path,
+                Optional = path != FileName,
+                ReloadOnChange = json.ReloadOnChange,
+                FileProvider = new PhysicalFileProvider(directory),
+            };
+        }
+        return builder;
+    }
+}

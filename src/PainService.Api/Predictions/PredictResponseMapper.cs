@@ -1,0 +1,56 @@
+using PainService.Api.Batching;
+using PainService.Model;
+
+namespace PainService.Api.Predictions;
+
+/// <summary>Turns a prepared face and its model output into the wire response.</summary>
+public static class PredictResponseMapper
+{
+    public static PredictResponse ToResponse(PreparedFace face, BatchedResult result)
+    {
+        var prediction = result.Prediction;
+        var labels = result.Model.Scheme.Labels();
+        if (prediction.Logits.Length != labels.Count)
+            throw new InvalidOperationException(
+                $"The model returned {prediction.Logits.Length} logits for a {labels.Count}-class scheme.");
+        if (prediction.AuScores.Length != ActionUnits.DisfaOrder.Count)
+            throw new InvalidOperationException($"The model returned {prediction.AuScores.Length} AU scores.");
+
+        var probabilities = Softmax(prediction.Logits);
+        var best = 0;
+        for (var i = 1; i < probabilities.Length; i++)
+            if (probabilities[i] > probabilities[best])
+                best = i;
+
+        var byLabel = new Dictionary<string, double>(labels.Count);
+        for (var i = 0; i < labels.Count; i++)
+            byLabel[labels[i]] = probabilities[i];
+
+        var aus = ActionUnits.DisfaOrder
+            .Select((au, i) => new ActionUnitDto(au, prediction.AuScores[i], prediction.AuScores[i] >= ActionUnits.OccurrenceThreshold))
+            .ToArray();
+
+        var m = result.Model;
+        return new PredictResponse(
+            new FaceDto(face.Face.X, face.Face.Y, face.Face.Width, face.Face.Height),
+            new PainLevelDto(best, labels[best]),
+            byLabel,
+            prediction.Logits,
+            aus,
+            prediction.Adjacency,
+            prediction.NormalizedAdjacency,
+            new ModelDto(m.Name, m.Version, m.WeightsSha256, m.Trained),
+            new TimingsDto(Round(face.DecodeMs), Round(face.DetectMs), Round(result.QueueMs), Round(result.InferenceMs)));
+    }
+
+    /// <summary>Numerically stable softmax in double precision.</summary>
+    public static double[] Softmax(float[] logits)
+    {
+        var max = logits.Max();
+        var exp = logits.Select(l => Math.Exp(l - max)).ToArray();
+        var sum = exp.Sum();
+        return exp.Select(e => e / sum).ToArray();
+    }
+
+    private static double Round(double ms) => Math.Round(ms, 2);
+}

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using PainService.Api.Batching;
+using PainService.Api.Errors;
+using PainService.Api.Observability;
+using PainService.Vision;
+using PainService.Vision.Imaging;
+
+namespace PainService.Api.Predictions;
+
+/// <summary>The prediction endpoints: <c>POST /v1/pain/predict</c>.</summary>
+public static class PredictionsApi
+{
+    public const string UntrainedWarning = "299 - \"untrained model: not for clinical use\"";
+
+    public static RouteGroupBuilder MapPredictions(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/pain").WithTags("Pain");
+        group.MapPost("/predict", PredictAsync)
+            .WithName("Predict")
+            .WithSummary("Estimate the pain level of the largest face in one photo.")
+            .WithDescription("Send the photo as multipart/form-data (file field `image`) or as a raw image/* or "
+                + "application/octet-stream body (JPEG, PNG, WebP, BMP, GIF). The largest face is detected, cropped and "
+                + "run through GraphAU-Pain. `actionUnits[].probability` is the AU head's cosine score: it was trained as "
+                + "an occurrence probability in stage 1 (AU detection) and is not re-calibrated by pain training. "
+                + "When the embedded untrained reference model answers, `model.trained` is false and the response "
+                + "carries `Warning: 299 - \"untrained model: not for clinical use\"`.")
+            .WithMetadata(new ImageUploadMetadata())
+            .Produces<PredictResponse>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return group;
+    }
+
+    public static async Task<IResult> PredictAsync(
+        HttpContext context,
+        PredictionService predictions,
+        ServiceMetrics metrics,
+        IOptions<VisionOptions> vision,
+        IOptions<BatchingOptions> batching,
+        CancellationToken cancellation)
+    {
+        var started = Stopwatch.GetTimestamp();
+        ApiProblem problem;
+        try
+        {
+            predictions.RequireReadyModel();
+            var image = await ImageUploadReader.ReadAsync(context.Request, vision.Value.MaxUploadBytes, cancellation);
+            var response = await predictions.PredictAsync(image, cancellation);
+            if (!response.Model.Trained)
+                context.Response.Headers.Warning = UntrainedWarning;
+            metrics.RecordOutcome("success", "ok");
+            metrics.EndToEnd.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            return TypedResults.Ok(response);
+        }
+        catch (ApiProblemException e)
+        {
+            problem = e.Problem;
+        }
+        catch (ImageRejectedException e)
+        {
+            problem = ApiProblem.From(e);
+        }
+        catch (ServiceUnavailableException e)
+        {
+            problem = ApiProblem.From(e, batching.Value.RetryAfterSeconds);
+        }
+        metrics.RecordOutcome(problem.Status == 503 ? "rejected" : "client_error", problem.Code);
+        metrics.EndToEnd.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        return problem.ToResult(context);
+    }
+}
+
+/// <summary>Marks endpoints whose body is an uploaded image; the OpenAPI transformer describes the body from it.</summary>
+public sealed class ImageUploadMetadata;

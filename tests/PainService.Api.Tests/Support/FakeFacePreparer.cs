@@ -1,0 +1,28 @@
+using System.Text;
+using PainService.Api.Predictions;
+using PainService.Vision.Imaging;
+
+namespace PainService.Api.Tests.Support;
+
+/// <summary>
+/// Stands in for decode + detect: the "image" is ASCII. "NOFACE" and "CORRUPT" are rejected like the real
+/// pipeline would; "VALUE:x" builds an input whose first value is x; anything else gives value 1.
+/// </summary>
+public sealed class FakeFacePreparer : IFacePreparer
+{
+    public static readonly FaceBox Box = new(177, 66, 95, 95);
+
+    public PreparedFace Prepare(ReadOnlyMemory<byte> image, int inputSize)
+    {
+        var text = Encoding.ASCII.GetString(image.Span);
+        if (text.StartsWith("NOFACE", StringComparison.Ordinal))
+            throw new ImageRejectedException(ImageRejection.NoFace, "No face was found in the image.");
+        if (text.StartsWith("CORRUPT", StringComparison.Ordinal))
+            throw new ImageRejectedException(ImageRejection.Corrupt, "The image is truncated.");
+        var input = new float[3 * inputSize * inputSize];
+        input[0] = text.StartsWith("VALUE:", StringComparison.Ordinal)
+            ? float.Parse(text[6..], System.Globalization.CultureInfo.InvariantCulture)
+            : 1f;
+        return new PreparedFace(Box, input, 1.5, 2.5);
+    }
+}

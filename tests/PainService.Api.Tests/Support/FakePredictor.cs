@@ -1,0 +1,53 @@
+using PainService.Model;
+using PainService.Model.Inference;
+
+namespace PainService.Api.Tests.Support;
+
+/// <summary>
+/// A deterministic stand-in for the model: every output is a function of the input's first value, so a test can
+/// tell whose result a caller received. Records batch sizes; can throw or block on demand.
+/// </summary>
+public sealed class FakePredictor(bool trained = false, int inputSize = 4) : IPainPredictor
+{
+    private readonly List<int> _batchSizes = [];
+
+    public ModelDescriptor Descriptor { get; } = new("GraphAU-Pain", trained ? "v-test" : "untrained-reference",
+        new string('a', 64), trained, PainScheme.ThreeLevel, "cpu");
+
+    public int InputSize { get; } = inputSize;
+
+    public Exception? Throw { get; set; }
+
+    /// <summary>When set, each forward waits for it (simulates a slow or wedged forward pass).</summary>
+    public ManualResetEventSlim? Gate { get; set; }
+
+    public int ForwardCount { get; private set; }
+
+    public IReadOnlyList<int> BatchSizes { get { lock (_batchSizes) return [.. _batchSizes]; } }
+
+    public IReadOnlyList<PainPrediction> Predict(IReadOnlyList<float[]> inputs)
+    {
+        Gate?.Wait(TimeSpan.FromSeconds(30));
+        ForwardCount++;
+        lock (_batchSizes) _batchSizes.Add(inputs.Count);
+        if (Throw is { } e)
+            throw e;
+        return inputs.Select(Expected).ToArray();
+    }
+
+    /// <summary>What this fake answers for an input whose first value is v.</summary>
+    public static PainPrediction Expected(float[] input)
+    {
+        var v = input.Length > 0 ? input[0] : 0f;
+        var adjacency = Enumerable.Range(0, 8).Select(i => Enumerable.Range(0, 8).Select(j => i == j ? 1 : 0).ToArray()).ToArray();
+        var normalized = adjacency.Select(r => r.Select(x => (float)x).ToArray()).ToArray();
+        return new PainPrediction(
+            [v, 0.5f, -v],
+            Enumerable.Range(0, 8).Select(i => 0.3f + 0.1f * i).ToArray(),
+            adjacency,
+            normalized,
+            [v]);
+    }
+
+    public void Dispose() { }
+}

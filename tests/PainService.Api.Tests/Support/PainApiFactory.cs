@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using PainService.Api.Inference;
+using PainService.Api.Predictions;
+
+namespace PainService.Api.Tests.Support;
+
+/// <summary>
+/// The real app in memory with the model (and, unless <see cref="RealVision"/>, the vision pipeline) replaced by
+/// deterministic fakes. One factory per test: hosts are never shared.
+/// </summary>
+public sealed class PainApiFactory : WebApplicationFactory<Program>
+{
+    public FakePredictor Predictor { get; init; } = new();
+
+    public IPredictorLoader? Loader { get; init; }
+
+    public string EnvironmentName { get; init; } = "Development";
+
+    public bool RealVision { get; init; }
+
+    public bool RealModel { get; init; }
+
+    public Dictionary<string, string?> Settings { get; } = new();
+
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(EnvironmentName);
+        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(Settings));
+        builder.ConfigureTestServices(services =>
+        {
+            if (!RealModel)
+            {
+                services.RemoveAll<IPredictorLoader>();
+                services.AddSingleton(Loader ?? new FakeLoader(Predictor));
+            }
+            if (!RealVision)
+            {
+                services.RemoveAll<IFacePreparer>();
+                services.AddSingleton<IFacePreparer, FakeFacePreparer>();
+            }
+            ConfigureServices?.Invoke(services);
+        });
+    }
+
+    public ModelHost Models => Services.GetRequiredService<ModelHost>();
+
+    /// <summary>Starts the host and waits until the background model load has settled (ready, refused or failed).</summary>
+    public async Task<HttpClient> StartAsync(TimeSpan? timeout = null)
+    {
+        var client = CreateClient();
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (Models.Status == ModelStatus.Loading && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        return client;
+    }
+}
