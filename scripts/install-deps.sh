@@ -2,9 +2,10 @@
 # Installs the system packages PainService needs on Debian 12 (idempotent; installs only what is missing).
 #   libgtk-3-0   OpenCvSharp's official Linux runtime links against GTK3 (highgui) even though we never open a window.
 #   postgresql   the worker's job-store tests run against a real PostgreSQL (started by scripts/test.sh).
+#   fonts-dejavu-core  text in the worker's report figures (Skia's dependency-free build has no fonts of its own).
 # Usage: scripts/install-deps.sh [extra-package ...]
 set -euo pipefail
-wanted=(libgtk-3-0 "$@")
+wanted=(libgtk-3-0 postgresql fonts-dejavu-core "$@")
 missing=()
 for p in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
