@@ -1,3 +1,4 @@
+using PainService.Vision.Imaging.Integrity;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Memory;
 using SixLabors.ImageSharp.PixelFormats;
@@ -24,14 +25,18 @@ public sealed class ImageDecoder(VisionOptions options)
                 $"The image is {data.Length} bytes; the limit is {options.MaxUploadBytes} bytes.");
 
         var format = ImageFormatSniffer.Sniff(data.Span);
+        var name = format.ToString().ToUpperInvariant();
         if (!ImageFormatSniffer.IsSupported(format))
             throw new ImageRejectedException(ImageRejection.UnsupportedFormat, format == SniffedFormat.Unknown
                 ? "The data is not a JPEG, PNG, WebP, BMP or GIF image."
-                : $"{format.ToString().ToUpperInvariant()} images are not supported; send JPEG, PNG, WebP, BMP or GIF.");
+                : $"{name} images are not supported; send JPEG, PNG, WebP, BMP or GIF.");
 
         try
         {
-            CheckDeclaredSize(data, format);
+            CheckDeclaredSize(data, name);
+            if (!ContainerIntegrity.IsComplete(format, data.Span))
+                throw new ImageRejectedException(ImageRejection.Corrupt,
+                    $"The {name} image is truncated or structurally corrupt.");
             using var stream = AsStream(data);
             using var image = Image.Load<Rgb24>(_configuration, stream);
             image.Mutate(x => x.AutoOrient());
@@ -51,18 +56,18 @@ public sealed class ImageDecoder(VisionOptions options)
         catch (NotSupportedException ex)
         {
             throw new ImageRejectedException(ImageRejection.UnsupportedFormat,
-                $"This {format} variant is not supported ({ex.Message}).");
+                $"This {name} variant is not supported ({ex.Message}).");
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Hostile or damaged bytes surface from a third-party decoder as many exception types (its own
             // ImageFormatException family, but also index/argument errors on fuzzed input); all mean "bad data".
             throw new ImageRejectedException(ImageRejection.Corrupt,
-                $"The {format} image is corrupt or truncated ({ex.GetType().Name}).");
+                $"The {name} image is corrupt ({ex.GetType().Name}).");
         }
     }
 
-    private void CheckDeclaredSize(ReadOnlyMemory<byte> data, SniffedFormat format)
+    private void CheckDeclaredSize(ReadOnlyMemory<byte> data, string format)
     {
         using var stream = AsStream(data);
         var info = Image.Identify(_configuration, stream, out _)
