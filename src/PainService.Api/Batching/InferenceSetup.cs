@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using PainService.Api.Inference;
 using PainService.Api.Observability;
 using PainService.Api.Predictions;
+using PainService.Model.Inference;
 
 namespace PainService.Api.Batching;
 
@@ -19,6 +20,8 @@ public static class InferenceSetup
         services.AddOptions<HostOptions>().Configure<Microsoft.Extensions.Options.IOptions<BatchingOptions>>(
             (host, batching) => host.ShutdownTimeout = batching.Value.DrainTimeout);
 
+        services.AddOptions<PainModelOptions>().BindConfiguration(PainModelOptions.SectionName);
+        services.TryAddSingleton<IPredictorLoader, TorchPredictorLoader>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<InferenceQueue>();
         services.AddSingleton<InferenceThread>();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using PainService.Api.Batching;
 using PainService.Api.Observability;
 using PainService.Model.Inference;
@@ -17,7 +18,7 @@ public sealed partial class ModelLoaderService(
     ModelHost models,
     ServiceMetrics metrics,
     IHostEnvironment environment,
-    IConfiguration configuration,
+    IOptions<PainModelOptions> modelOptions,
     TimeProvider time,
     ILogger<ModelLoaderService> logger) : BackgroundService
 {
@@ -69,7 +70,7 @@ public sealed partial class ModelLoaderService(
 
         LogUntrained(logger);
         // Fail-safe: an untrained model must never look ready to a production load balancer by accident.
-        if (environment.IsProduction() && !configuration.GetValue<bool>("Model:AllowUntrained"))
+        if (environment.IsProduction() && !modelOptions.Value.AllowUntrained)
         {
             models.SetRefused(model, "the untrained reference model is refused in Production (set Model:AllowUntrained=true or configure Model:CheckpointPath)");
             metrics.ModelEvents.WithLabels("refused").Inc();

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Text.Json;
+using PainService.Api.Tests.Support;
+
+namespace PainService.Api.Tests.Health;
+
+public sealed class HealthTests
+{
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(HttpClient client, string path)
+    {
+        var response = await client.GetAsync(path);
+        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement);
+    }
+
+    private static string Reason(JsonElement body) => body.GetProperty("checks").GetProperty("model").GetProperty("reason").GetString()!;
+
+    [Fact]
+    public async Task LiveAnswersAtOnceWhileTheModelIsStillLoadingAndReadyExplainsWhy()
+    {
+        using var gate = new ManualResetEventSlim(false);
+        var predictor = new FakePredictor();
+        await using var app = new PainApiFactory { Loader = new FakeLoader(predictor) { Gate = gate } };
+        var client = app.CreateClient();
+
+        var live = await GetAsync(client, "/health/live");
+        var ready = await GetAsync(client, "/health/ready");
+        var predict = await client.PostAsync("/v1/pain/predict", new ByteArrayContent("VALUE:1"u8.ToArray())
+            { Headers = { ContentType = new("image/png") } });
+
+        Assert.Equal(HttpStatusCode.OK, live.Status);
+        Assert.Equal("Healthy", live.Body.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.Status);
+        Assert.Contains("loading", Reason(ready.Body));
+        await Problems.AssertProblemAsync(predict, HttpStatusCode.ServiceUnavailable, "model_not_ready");
+        Assert.True(predict.Headers.Contains("Retry-After"));
+
+        gate.Set();
+        await app.StartAsync();
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(client, "/health/ready")).Status);
+        Assert.Equal(1, predictor.ForwardCount); // the warm-up forward ran before ready
+    }
+
+    [Fact]
+    public async Task ProductionRefusesTheUntrainedModel()
+    {
+        await using var app = new PainApiFactory { EnvironmentName = "Production" };
+        var client = await app.StartAsync();
+
+        var ready = await GetAsync(client, "/health/ready");
+        var predict = await client.PostAsync("/v1/pain/predict", new ByteArrayContent("VALUE:1"u8.ToArray())
+            { Headers = { ContentType = new("image/png") } });
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.Status);
+        Assert.Contains("Model:AllowUntrained", Reason(ready.Body));
+        await Problems.AssertProblemAsync(predict, HttpStatusCode.ServiceUnavailable, "model_not_ready");
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(client, "/health/live")).Status);
+    }
+
+    [Fact]
+    public async Task ProductionServesTheUntrainedModelWhenExplicitlyAllowed()
+    {
+        await using var app = new PainApiFactory { EnvironmentName = "Production", Settings = { ["Model:AllowUntrained"] = "true" } };
+        var client = await app.StartAsync();
+
+        var ready = await GetAsync(client, "/health/ready");
+
+        Assert.Equal(HttpStatusCode.OK, ready.Status);
+        Assert.Contains("not for clinical use", Reason(ready.Body));
+        Assert.False(ready.Body.GetProperty("checks").GetProperty("model").GetProperty("data").GetProperty("trained").GetBoolean());
+    }
+
+    [Fact]
+    public async Task ProductionServesATrainedModel()
+    {
+        await using var app = new PainApiFactory { EnvironmentName = "Production", Predictor = new FakePredictor(trained: true) };
+        var client = await app.StartAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(client, "/health/ready")).Status);
+    }
+
+    [Fact]
+    public async Task FailedLoadKeepsTheServiceNotReadyWithTheReason()
+    {
+        var loader = new FakeLoader(new FakePredictor()) { Throw = new InvalidDataException("checkpoint header is corrupt") };
+        await using var app = new PainApiFactory { Loader = loader };
+        var client = await app.StartAsync();
+
+        var ready = await GetAsync(client, "/health/ready");
+        var predict = await client.PostAsync("/v1/pain/predict", new ByteArrayContent("VALUE:1"u8.ToArray())
+            { Headers = { ContentType = new("image/png") } });
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.Status);
+        Assert.Contains("checkpoint header is corrupt", Reason(ready.Body));
+        await Problems.AssertProblemAsync(predict, HttpStatusCode.ServiceUnavailable, "model_not_ready");
+    }
+}
