@@ -37,6 +37,17 @@ public sealed class GraphAuPainNet : Module<Tensor, PainModelOutput>
 
     public GraphAuConfig Config { get; }
 
+    /// <summary>
+    /// Serving-time speed-up: folds the backbone's BatchNorms into its convolutions and switches to eval mode.
+    /// One way: the model can no longer train. Call after moving the model to its device.
+    /// </summary>
+    public GraphAuPainNet FuseConvBnForInference()
+    {
+        eval();
+        backbone.FuseConvBn();
+        return this;
+    }
+
     public override PainModelOutput forward(Tensor images)                 // (B, 3, S, S)
     {
         GraphAuNet.CheckInput(images, Config);

@@ -21,10 +21,13 @@ internal sealed class Bottleneck : Module<Tensor, Tensor>
     internal readonly Conv2d conv3;
     internal readonly BatchNorm2d bn3;
     internal readonly Sequential? downsample;
+    private FusedConvBn[]? _fused;   // conv1+bn1, conv2+bn2, conv3+bn3[, downsample]
+    private readonly long _stride;
 
     public Bottleneck(string name, long inplanes, long planes, long stride) : base(name)
     {
         var outplanes = planes * Expansion;
+        _stride = stride;
         conv1 = Conv2d(inplanes, planes, kernel_size: 1, bias: false);
         bn1 = BatchNorm2d(planes);
         conv2 = Conv2d(planes, planes, kernel_size: 3, stride: stride, padding: 1, bias: false);
@@ -36,8 +39,21 @@ internal sealed class Bottleneck : Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Folds each BatchNorm into its convolution for serving (eval only, one way).</summary>
+    internal void Fuse()
+    {
+        _fused ??= new[]
+        {
+            new FusedConvBn(conv1, bn1, 1, 0),
+            new FusedConvBn(conv2, bn2, _stride, 1),
+            new FusedConvBn(conv3, bn3, 1, 0),
+        }.Concat(downsample is null ? [] : [new FusedConvBn((Conv2d)downsample[0], (BatchNorm2d)downsample[1], _stride, 0)]).ToArray();
+    }
+
     public override Tensor forward(Tensor x)
     {
+        if (_fused is not null)
+            return FusedForward(x);
         // Intermediates are released as soon as they are consumed; autograd keeps what backward needs.
         using var a = bn1.call(conv1.call(x)).relu_();        // (B, planes, H, W)
         using var b = bn2.call(conv2.call(a)).relu_();        // (B, planes, H/s, W/s)
@@ -46,5 +62,26 @@ internal sealed class Bottleneck : Module<Tensor, Tensor>
             return outp.add_(x).relu_();
         using var identity = downsample.call(x);
         return outp.add_(identity).relu_();
+    }
+
+    private Tensor FusedForward(Tensor x)
+    {
+        if (training)
+            throw new InvalidOperationException("A bottleneck with BatchNorm folded into its convolutions is for inference only.");
+        using var a = _fused![0].Forward(x).relu_();
+        using var b = _fused[1].Forward(a).relu_();
+        var outp = _fused[2].Forward(b);
+        if (_fused.Length == 3)
+            return outp.add_(x).relu_();
+        using var identity = _fused[3].Forward(x);
+        return outp.add_(identity).relu_();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _fused is not null)
+            foreach (var f in _fused)
+                f.Dispose();
+        base.Dispose(disposing);
     }
 }

@@ -20,6 +20,7 @@ internal sealed class ResNet50 : Module<Tensor, Tensor>
     internal readonly Sequential layer2;
     internal readonly Sequential layer3;
     internal readonly Sequential layer4;
+    private FusedConvBn? _fusedStem;
 
     public ResNet50(int stemWidth = 64) : base("backbone")
     {
@@ -38,7 +39,9 @@ internal sealed class ResNet50 : Module<Tensor, Tensor>
     /// <summary>The stem: conv 7×7/2 → BN → ReLU → maxpool 3×3/2.</summary>
     internal Tensor Stem(Tensor x)
     {
-        using var c = bn1.call(conv1.call(x)).relu_();
+        if (_fusedStem is not null && training)
+            throw new InvalidOperationException("A backbone with BatchNorm folded into its convolutions is for inference only.");
+        using var c = _fusedStem is null ? bn1.call(conv1.call(x)).relu_() : _fusedStem.Forward(x).relu_();
         return maxpool.call(c);
     }
 
@@ -57,6 +60,22 @@ internal sealed class ResNet50 : Module<Tensor, Tensor>
         using var map = FeatureMap(x);                                   // (B, C, h, w)
         var (b, c) = (map.shape[0], map.shape[1]);
         return map.view(b, c, -1).permute(0, 2, 1);                     // (B, h·w, C)
+    }
+
+    /// <summary>Folds every BatchNorm into the preceding convolution (serving only; call after moving to the device).</summary>
+    internal void FuseConvBn()
+    {
+        _fusedStem ??= new FusedConvBn(conv1, bn1, stride: 2, padding: 3);
+        foreach (var layer in new[] { layer1, layer2, layer3, layer4 })
+            foreach (var block in layer.children().Cast<Bottleneck>())
+                block.Fuse();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            _fusedStem?.Dispose();
+        base.Dispose(disposing);
     }
 
     private static Sequential MakeLayer(ref long inplanes, long planes, int blocks, long stride)

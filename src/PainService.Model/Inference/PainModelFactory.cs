@@ -1,0 +1,92 @@
+using PainService.Model.Checkpoints;
+using PainService.Model.Weights;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PainService.Model.Inference;
+
+/// <summary>Builds the served model from <see cref="PainModelOptions"/>: a native checkpoint, or the embedded untrained reference.</summary>
+public static class PainModelFactory
+{
+    public const string UntrainedVersion = "untrained-reference";
+
+    /// <summary>
+    /// Loads the model on the CPU, applies the thread setting, moves it to the configured device and wraps it.
+    /// The descriptor's WeightsSha256 is the SHA-256 of the checkpoint file's bytes, or for the embedded model of its
+    /// deterministic native serialisation (the bytes <see cref="NativeCheckpoint.Write"/> gives).
+    /// </summary>
+    public static TorchPainPredictor CreatePredictor(PainModelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.IntraOpThreads > 0)
+            torch.set_num_threads(options.IntraOpThreads);
+        var device = ResolveDevice(options.Device);
+
+        GraphAuPainNet net;
+        ModelDescriptor descriptor;
+        if (string.IsNullOrWhiteSpace(options.CheckpointPath))
+        {
+            var scheme = options.Scheme ?? PainScheme.ThreeLevel;
+            var manifest = UntrainedManifest(scheme, options.Name);
+            net = CreateUntrainedReference(scheme);
+            var (_, sha) = NativeCheckpoint.Serialize(manifest, net);
+            descriptor = new ModelDescriptor(manifest.Name, manifest.Version, sha, Trained: false, scheme, DeviceName(device));
+        }
+        else
+        {
+            var path = options.CheckpointPath;
+            if (!File.Exists(path))
+                throw new FileNotFoundException($"Model checkpoint '{path}' (Model:CheckpointPath) does not exist.", path);
+            (net, var manifest) = NativeCheckpoint.LoadPainModel(path);
+            if (options.Scheme is { } wanted && wanted != manifest.Scheme)
+            {
+                net.Dispose();
+                throw new InvalidOperationException($"Model:Scheme is {wanted} but the checkpoint '{path}' was trained for {manifest.Scheme}.");
+            }
+            descriptor = new ModelDescriptor(manifest.Name, manifest.Version, NativeCheckpoint.Sha256OfFile(path), manifest.Trained, manifest.Scheme, DeviceName(device));
+        }
+
+        net.to(device);
+        if (options.FuseConvBn)
+            net.FuseConvBnForInference();
+        return new TorchPainPredictor(net, descriptor, device);
+    }
+
+    /// <summary>The embedded default: the pain model with the deterministic formula weights of WEIGHTS.md, in eval mode.</summary>
+    public static GraphAuPainNet CreateUntrainedReference(PainScheme scheme = PainScheme.ThreeLevel)
+    {
+        var net = FormulaWeights.Apply(new GraphAuPainNet(GraphAuConfig.ForScheme(scheme)));
+        net.eval();
+        return net;
+    }
+
+    /// <summary>The manifest the embedded model is serialised with (fixed, so its hash is stable).</summary>
+    public static CheckpointManifest UntrainedManifest(PainScheme scheme = PainScheme.ThreeLevel, string name = "GraphAU-Pain") => new()
+    {
+        Model = ModelKind.Pain,
+        Architecture = GraphAuConfig.ForScheme(scheme),
+        Scheme = scheme,
+        Name = name,
+        Version = UntrainedVersion,
+        Trained = false,
+    };
+
+    /// <summary>"auto" → CUDA when available, else CPU; "cpu"; "cuda" / "cuda:N" (fails if CUDA is absent).</summary>
+    public static Device ResolveDevice(string? setting)
+    {
+        var value = (setting ?? "auto").Trim().ToLowerInvariant();
+        if (value is "" or "auto")
+            return torch.cuda.is_available() ? CUDA : CPU;
+        if (value == "cpu")
+            return CPU;
+        if (value.StartsWith("cuda", StringComparison.Ordinal))
+        {
+            if (!torch.cuda.is_available())
+                throw new InvalidOperationException($"Model:Device is '{setting}' but TorchSharp reports no CUDA device (this build ships the CPU libtorch).");
+            return torch.device(value);
+        }
+        throw new ArgumentException($"Model:Device must be auto, cpu or cuda[:N] (got '{setting}').");
+    }
+
+    private static string DeviceName(Device device) => device.type == DeviceType.CUDA ? "cuda" : "cpu";
+}
