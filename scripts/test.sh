@@ -5,6 +5,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+# The job-store tests run against a real, throwaway PostgreSQL (stopped on exit); without it they are skipped.
+if [ -z "${PAINSERVICE_TEST_POSTGRES:-}" ]; then
+  pgdir=$(mktemp -d /tmp/painservice-pg.XXXXXX)
+  trap 'scripts/postgres-throwaway.sh stop "$pgdir"; rm -rf "$pgdir"' EXIT
+  if PAINSERVICE_TEST_POSTGRES=$(scripts/postgres-throwaway.sh start "$pgdir"); then
+    export PAINSERVICE_TEST_POSTGRES
+  else
+    echo "test.sh: could not start PostgreSQL; the PostgreSQL job-store tests will be skipped" >&2
+    unset PAINSERVICE_TEST_POSTGRES
+  fi
+fi
 log=$(mktemp)
 set +e
 dotnet test PainService.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
