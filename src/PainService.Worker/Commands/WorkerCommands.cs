@@ -9,5 +9,6 @@ internal static class WorkerCommands
     [
         SynthCommand.Create(),
         EvaluateCommand.Create(),
+        ImportCheckpointCommand.Create(),
     ];
 }
