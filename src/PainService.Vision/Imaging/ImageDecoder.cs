@@ -69,6 +69,10 @@ public sealed class ImageDecoder(VisionOptions options)
 
     private void CheckDeclaredSize(ReadOnlyMemory<byte> data, string format)
     {
+        if (format == "BMP" && BmpStructure.TryReadSize(data.Span, out var bmpWidth, out var bmpHeight)
+            && bmpWidth * bmpHeight > options.MaxPixels)
+            throw new ImageRejectedException(ImageRejection.DimensionsTooLarge,
+                $"The image declares {bmpWidth}×{bmpHeight} pixels; the limit is {options.MaxPixels}.");
         using var stream = AsStream(data);
         var info = Image.Identify(_configuration, stream, out _)
             ?? throw new ImageRejectedException(ImageRejection.Corrupt, $"The {format} header is invalid.");
