@@ -66,7 +66,7 @@ public sealed class EvalParityTests(PainNetFixture fixture, ITestOutputHelper ou
         Check(parity, checksums, "fc_au output before ReLU", result.AuWeightsPreRelu);
         Check(parity, checksums, "fc_pe output before ReLU", result.GraphProjectionPreRelu);
         Check(parity, checksums, "fc input (B,72)", result.FusionInput);
-        output.WriteLine($"{section}: max relative error {parity.MaxRelative:E3}");
+        output.WriteLine($"{section}: max relative error {parity.MaxRelative:E3} ({parity.MaxWhat})");
     }
 
     [Fact]

@@ -10,11 +10,20 @@ internal sealed class Parity(ITestOutputHelper output, double tolerance = 1e-4)
 {
     public double MaxRelative { get; private set; }
 
+    /// <summary>The quantity with the largest relative error so far.</summary>
+    public string MaxWhat { get; private set; } = "";
+
+    private void Track(string what, double rel)
+    {
+        if (rel > MaxRelative)
+            (MaxRelative, MaxWhat) = (rel, what);
+    }
+
     /// <summary>Relative error with a floor: |a − e| / max(|e|, floor). The floor keeps near-zero entries meaningful.</summary>
     public void Close(string what, double expected, double actual, double floor = 1.0)
     {
         var rel = Math.Abs(actual - expected) / Math.Max(Math.Abs(expected), floor);
-        MaxRelative = Math.Max(MaxRelative, rel);
+        Track(what, rel);
         Assert.True(rel <= tolerance, $"{what}: expected {expected:R}, got {actual:R} (relative error {rel:E3} > {tolerance:E1})");
     }
 
@@ -26,7 +35,7 @@ internal sealed class Parity(ITestOutputHelper output, double tolerance = 1e-4)
         var worst = 0.0;
         for (var i = 0; i < expected.Length; i++)
             worst = Math.Max(worst, Math.Abs(actual[i] - expected[i]) / scale);
-        MaxRelative = Math.Max(MaxRelative, worst);
+        Track(what, worst);
         output.WriteLine($"{what}: max error relative to max|expected| = {worst:E3}");
         Assert.True(worst <= tolerance, $"{what}: max relative error {worst:E3} > {tolerance:E1}");
     }

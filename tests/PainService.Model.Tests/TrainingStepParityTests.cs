@@ -1,0 +1,95 @@
+using PainService.Model.Tests.Support;
+using PainService.Model.Training;
+using TorchSharp;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace PainService.Model.Tests;
+
+/// <summary>
+/// One training step against train_step.json: train mode, 4 images, targets [0, 1, 2, 1], WCE with the class weights
+/// as the reference loaded them (%f-rounded), AdamW(lr 1e-4, betas 0.9/0.999, eps 1e-8, wd 5e-4), in the order
+/// adjust_lr → zero_grad → forward → loss → backward → step.
+/// </summary>
+public sealed class TrainingStepParityTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void OneAdamWStepMatchesTheReference()
+    {
+        var golden = Golden.Json("train_step.json");
+        var setup = golden.GetProperty("setup");
+        var parity = new Parity(output);
+        using var net = Models.FormulaPainNet();
+        net.train();
+
+        var before = net.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
+        var schedule = new CosineSchedule(1e-4, Epochs: 8, IterationsPerEpoch: 10);
+        var optimizer = optim.AdamW(net.parameters(), lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 5e-4);
+        var weights = tensor(setup.GetProperty("class_weight_as_loaded").Doubles().Select(v => (float)v).ToArray());
+        var targets = tensor(setup.GetProperty("targets_one_hot").Doubles().Select(v => (float)v).ToArray(), [4, 3]);
+
+        double loss;
+        using (var scope = NewDisposeScope())
+        {
+            foreach (var group in optimizer.ParamGroups)
+                group.LearningRate = schedule.At(0, 0);
+            optimizer.zero_grad();
+            var result = net.call(Models.Input(4));
+            var l = PainLosses.WeightedCrossEntropy(result.Logits, targets, weights);
+            l.backward();
+            loss = l.item<float>();
+            // Gradients are checked before the step, while they are the backward's.
+            foreach (var p in golden.GetProperty("params_after_step").EnumerateObject())
+            {
+                var grad = net.get_parameter(p.Name).grad!;
+                parity.Close($"{p.Name} grad_l2", p.Value.GetProperty("grad_l2").GetDouble(), grad.norm().to_type(ScalarType.Float64).item<double>());
+            }
+            optimizer.step();
+        }
+        parity.Close("loss", golden.GetProperty("loss").GetDouble(), loss);
+
+        foreach (var p in golden.GetProperty("params_after_step").EnumerateObject())
+        {
+            var after = net.get_parameter(p.Name);
+            using var delta = after.detach() - before[p.Name];
+            parity.AllClose($"{p.Name} after_first8", p.Value.GetProperty("after_first8").Doubles(), Parity.Values(after).Take(8).ToArray());
+            parity.Close($"{p.Name} delta_l2", p.Value.GetProperty("delta_l2").GetDouble(), delta.norm().to_type(ScalarType.Float64).item<double>());
+        }
+
+        var state = net.state_dict();
+        foreach (var bn in golden.GetProperty("bn_running_stats_after_step").EnumerateObject())
+        {
+            foreach (var stat in new[] { "running_mean", "running_var" })
+            {
+                var e = bn.Value.GetProperty(stat);
+                var actual = Parity.Values(state[$"{bn.Name}.{stat}"]);
+                parity.AllClose($"{bn.Name}.{stat} after_first8", e.GetProperty("after_first8").Doubles(), actual.Take(8).ToArray());
+                parity.Close($"{bn.Name}.{stat} after_sum", e.GetProperty("after_sum").GetDouble(), actual.Sum());
+                parity.Close($"{bn.Name}.{stat} after_l2", e.GetProperty("after_l2").GetDouble(), Math.Sqrt(actual.Sum(v => v * v)));
+            }
+            Assert.Equal(bn.Value.GetProperty("num_batches_tracked").GetInt64(), state[$"{bn.Name}.num_batches_tracked"].item<long>());
+        }
+
+        var lr = golden.GetProperty("lr_schedule").GetProperty("values");
+        parity.Close("lr iter0", lr.GetProperty("iter0 (epoch 0, iteration 0)").GetDouble(), schedule.At(0, 0));
+        parity.Close("lr iter5", lr.GetProperty("iter5 (epoch 0, iteration 5)").GetDouble(), schedule.At(0, 5));
+        parity.Close("lr iter79", lr.GetProperty("iter79 (epoch 7, iteration 9)").GetDouble(), schedule.At(7, 9), floor: 1e-12);
+        output.WriteLine($"training step: max relative error {parity.MaxRelative:E3} ({parity.MaxWhat})");
+        foreach (var t in before.Values) t.Dispose();
+    }
+
+    [Fact]
+    public void AdamWSkipsParametersWithoutGradientsSoTheyGetNoWeightDecay()
+    {
+        // Q22: modules that are built but unused (ablations) must be left untouched, weight decay included.
+        using var used = nn.Linear(4, 2);
+        using var unused = nn.Linear(4, 2);
+        var frozen = unused.weight!.detach().clone();
+        var optimizer = optim.AdamW(used.parameters().Concat(unused.parameters()), lr: 0.1, weight_decay: 0.5);
+        optimizer.zero_grad();
+        used.call(ones(3, 4)).sum().backward();
+        Assert.Null(unused.weight!.grad);
+        optimizer.step();
+        Assert.True(unused.weight!.eq(frozen).all().item<bool>(), "a parameter without a gradient was changed");
+    }
+}
