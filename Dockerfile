@@ -24,6 +24,7 @@ COPY global.json Directory.Build.props Directory.Build.targets Directory.Package
 COPY build/ build/
 COPY src/PainService.Model/PainService.Model.csproj src/PainService.Model/
 COPY src/PainService.Vision/PainService.Vision.csproj src/PainService.Vision/
+COPY src/PainService.Jobs/PainService.Jobs.csproj src/PainService.Jobs/
 COPY src/PainService.Api/PainService.Api.csproj src/PainService.Api/
 COPY src/PainService.Worker/PainService.Worker.csproj src/PainService.Worker/
 RUN dotnet restore src/PainService.Api/PainService.Api.csproj -p:PainServiceTorchBackend=${TORCH_BACKEND} \

@@ -53,6 +53,26 @@ public sealed class DockerfileTests
     }
 
     [Fact]
+    public void Restore_layer_copies_every_project_the_api_and_worker_depend_on()
+    {
+        // The restore runs before the sources are copied; a project reference added later must be listed there too.
+        var copied = DockerfileModel.InStage("build").Where(i => i.Keyword == "COPY")
+            .Select(i => i.Arguments.Split(' ')[0]).Where(s => s.EndsWith(".csproj", StringComparison.Ordinal)).ToHashSet();
+        var pending = new Stack<string>(["src/PainService.Api/PainService.Api.csproj", "src/PainService.Worker/PainService.Worker.csproj"]);
+        var seen = new HashSet<string>();
+        while (pending.TryPop(out var project))
+        {
+            if (!seen.Add(project))
+                continue;
+            Assert.True(copied.Contains(project), $"Dockerfile does not copy {project} before restore");
+            var dir = Path.GetDirectoryName(project)!;
+            foreach (var reference in XDocument.Load(Path.Combine(RepoPaths.Root, project)).Descendants("ProjectReference"))
+                pending.Push(Path.GetRelativePath(RepoPaths.Root, Path.GetFullPath(Path.Combine(RepoPaths.Root, dir, (string)reference.Attribute("Include")!))).Replace('\\', '/'));
+        }
+        Assert.True(seen.Count >= 4);
+    }
+
+    [Fact]
     public void Cascade_is_copied_from_the_vision_project_to_where_the_dockerfile_checks_for_it()
     {
         Assert.True(File.Exists(Path.Combine(RepoPaths.Root, "src/PainService.Vision/Cascades", Cascade)));
