@@ -33,13 +33,7 @@ public sealed class HaarFaceDetector : IFaceDetector, IDisposable
     public IReadOnlyList<FaceBox> Detect(DecodedImage image)
     {
         using var gray = ToGray(image);
-        return Order(DetectFull(gray));
-    }
-
-    private FaceBox[] DetectFull(Mat gray)
-    {
-        return _cascade.DetectMultiScale(gray, _options.ScaleFactor, _options.MinNeighbors)
-            .Select(r => new FaceBox(r.X, r.Y, r.Width, r.Height)).ToArray();
+        return Order(CascadeSearch.Run(_cascade, gray, _options).Select(r => new FaceBox(r.X, r.Y, r.Width, r.Height)));
     }
 
     internal static Mat ToGray(DecodedImage image)
