@@ -9,6 +9,8 @@ internal static class WorkerCommands
     [
         SynthCommand.Create(),
         EvaluateCommand.Create(),
+        SftCommand.Create(),
+        TrainCommand.Create(),
         ImportCheckpointCommand.Create(),
     ];
 }

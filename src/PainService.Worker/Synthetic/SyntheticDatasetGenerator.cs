@@ -35,6 +35,16 @@ public static class SyntheticDatasetGenerator
             }
         }
         var subjects = frames.Select(f => f.Subject).Distinct().ToList();
+        // Provenance for models trained on it (read by the trainers into the model manifest).
+        File.WriteAllText(System.IO.Path.Combine(root, "dataset.json"), System.Text.Json.JsonSerializer.Serialize(new
+        {
+            name = $"synthetic UNBC-layout set (painservice-worker synth, seed {options.Seed})",
+            licence = "generated procedurally; depicts no real person; free to use for any purpose",
+            subjects = options.Subjects,
+            framesPerSubject = options.FramesPerSubject,
+            folds = options.Folds,
+            seed = options.Seed,
+        }, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         for (var fold = 1; fold <= options.Folds; fold++)
         {
             var testSubjects = subjects.Where((_, i) => i % options.Folds == fold - 1).ToHashSet();
