@@ -33,7 +33,25 @@ public sealed class HaarFaceDetector : IFaceDetector, IDisposable
     public IReadOnlyList<FaceBox> Detect(DecodedImage image)
     {
         using var gray = ToGray(image);
-        return Order(CascadeSearch.Run(_cascade, gray, _options).Select(r => new FaceBox(r.X, r.Y, r.Width, r.Height)));
+        var longer = Math.Max(image.Width, image.Height);
+        if (_options.MaxDetectionSide <= 0 || longer <= _options.MaxDetectionSide)
+            return Order(CascadeSearch.Run(_cascade, gray, _options).Select(r => new FaceBox(r.X, r.Y, r.Width, r.Height)));
+
+        var scale = (double)_options.MaxDetectionSide / longer;
+        using var small = new Mat();
+        Cv2.Resize(gray, small, new Size(Math.Max(1, (int)Math.Round(image.Width * scale)),
+            Math.Max(1, (int)Math.Round(image.Height * scale))), interpolation: InterpolationFlags.Area);
+        return Order(CascadeSearch.Run(_cascade, small, _options).Select(r => ScaleBack(r, 1 / scale, image)));
+    }
+
+    /// <summary>A box found on the scaled-down frame, in pixels of the full frame (kept inside it).</summary>
+    private static FaceBox ScaleBack(Rect r, double factor, DecodedImage image)
+    {
+        var x = Math.Clamp((int)Math.Round(r.X * factor), 0, image.Width - 1);
+        var y = Math.Clamp((int)Math.Round(r.Y * factor), 0, image.Height - 1);
+        var w = Math.Min((int)Math.Round(r.Width * factor), image.Width - x);
+        var h = Math.Min((int)Math.Round(r.Height * factor), image.Height - y);
+        return new FaceBox(x, y, w, h);
     }
 
     internal static Mat ToGray(DecodedImage image)

@@ -68,4 +68,21 @@ public sealed class HaarFaceDetectorTests
         for (var i = 0; i < concurrent.Length; i++)
             Assert.Equal(sequential[i % 2], concurrent[i]);
     }
+
+    [Fact]
+    public void LargeFrameIsSearchedDownscaledAndBoxesComeBackInFullFramePixels()
+    {
+        // The photo upscaled 4×: searched at 1024 px (default cap), the face must come back near 4× the golden box.
+        using var image = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(GoldenFiles.Astronaut);
+        SixLabors.ImageSharp.Processing.ProcessingExtensions.Mutate(image,
+            x => SixLabors.ImageSharp.Processing.ResizeExtensions.Resize(x, 2048, 2048));
+        var rgb = new byte[2048 * 2048 * 3];
+        image.CopyPixelDataTo(rgb);
+        var frame = new DecodedImage(rgb, 2048, 2048);
+
+        using var detector = new HaarFaceDetector(new VisionOptions());
+        var boxes = detector.Detect(frame);
+        Assert.Contains(boxes, b => Math.Abs(b.X - 708) <= 16 && Math.Abs(b.Y - 264) <= 16 && Math.Abs(b.Width - 380) <= 16); // measured [702,260,394,394]
+        Assert.All(boxes, b => Assert.True(b.X >= 0 && b.Y >= 0 && b.X + b.Width <= 2048 && b.Y + b.Height <= 2048, $"{b}"));
+    }
 }
