@@ -1,0 +1,26 @@
+using PainService.Bench;
+
+// On-demand benchmarks: bench/run.sh builds and runs this, then commits nothing. Every loop is bounded in time.
+var settings = BenchSettings.Parse(args);
+var machine = Machine.Detect();
+var log = (string line) => Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {line}");
+log(machine.Describe());
+var report = new BenchReport(machine, settings.Commit, DateTime.UtcNow);
+
+if (settings.Wants("model"))
+    report.Model = ModelBench.Run(machine, settings.CellBudget, log);
+if (settings.Wants("haar"))
+    report.Haar = HaarBench.Run(settings.Astronaut, settings.CellBudget, log);
+if (settings.Wants("pipeline") || settings.Wants("service"))
+    report.Pipeline = PipelineBench.Run(settings.Astronaut, batch: 8, threads: Math.Min(2, machine.Cores), settings.CellBudget, log);
+if (settings.Wants("service"))
+{
+    var png = File.ReadAllBytes(settings.Astronaut);
+    await using var service = await ServiceBench.StartAsync(settings.ApiDll, Math.Min(2, machine.Cores), log);
+    await service.WarmAsync(png);
+    foreach (var clients in new[] { 1, 4, 16, 64 })
+        report.Service.Add(await service.LoadAsync(png, clients, settings.ServiceDuration, settings.ServiceMaxRequests, log));
+}
+
+File.WriteAllText(settings.Output, report.ToMarkdown());
+log($"wrote {settings.Output}");
