@@ -21,12 +21,16 @@ public sealed class FakePredictor(bool trained = false, int inputSize = 4) : IPa
     /// <summary>When set, each forward waits for it (simulates a slow or wedged forward pass).</summary>
     public ManualResetEventSlim? Gate { get; set; }
 
+    /// <summary>Set when a forward pass has started (and possibly blocks on <see cref="Gate"/>).</summary>
+    public ManualResetEventSlim Entered { get; } = new(false);
+
     public int ForwardCount { get; private set; }
 
     public IReadOnlyList<int> BatchSizes { get { lock (_batchSizes) return [.. _batchSizes]; } }
 
     public IReadOnlyList<PainPrediction> Predict(IReadOnlyList<float[]> inputs)
     {
+        Entered.Set();
         Gate?.Wait(TimeSpan.FromSeconds(30));
         ForwardCount++;
         lock (_batchSizes) _batchSizes.Add(inputs.Count);
