@@ -16,6 +16,12 @@ public sealed class VisionOptions
     /// </summary>
     public int MinImageSide { get; set; } = 24;
 
+    /// <summary>
+    /// Pixels decoded at once across all requests (a decode holds ~6 bytes per pixel: ImageSharp's frame and the
+    /// RGB copy). Further decodes wait. The default fits one photo at the MaxPixels limit plus small frames.
+    /// </summary>
+    public double DecodeBudgetMegapixels { get; set; } = 48;
+
     /// <summary>ImageSharp's pooled memory in MB; beyond it buffers are allocated and freed per image.</summary>
     public int DecoderPoolMegabytes { get; set; } = 64;
 

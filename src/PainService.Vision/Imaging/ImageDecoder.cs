@@ -15,8 +15,12 @@ namespace PainService.Vision.Imaging;
 public sealed class ImageDecoder(VisionOptions options)
 {
     private readonly Configuration _configuration = ImageSharpSetup.Create(options);
+    private readonly DecodeMemoryGate _gate = new(Math.Max(1, (long)(options.DecodeBudgetMegapixels * 1_000_000)));
 
-    public DecodedImage Decode(ReadOnlyMemory<byte> data)
+    internal long PeakConcurrentPixels => _gate.PeakPixels;
+
+    /// <summary>Decodes, waiting first if other decodes hold the pixel budget (cancellable while it waits).</summary>
+    public DecodedImage Decode(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         if (data.Length == 0)
             throw new ImageRejectedException(ImageRejection.Empty, "The image is empty (0 bytes).");
@@ -33,10 +37,11 @@ public sealed class ImageDecoder(VisionOptions options)
 
         try
         {
-            CheckDeclaredSize(data, name);
+            var pixels = CheckDeclaredSize(data, name);
             if (!ContainerIntegrity.IsComplete(format, data.Span))
                 throw new ImageRejectedException(ImageRejection.Corrupt,
                     $"The {name} image is truncated or structurally corrupt.");
+            using var lease = _gate.Enter(pixels, cancellationToken);
             using var stream = AsStream(data);
             using var image = Image.Load<Rgb24>(_configuration, stream);
             image.Mutate(x => x.AutoOrient());
@@ -44,7 +49,7 @@ public sealed class ImageDecoder(VisionOptions options)
             image.CopyPixelDataTo(rgb);
             return new DecodedImage(rgb, image.Width, image.Height);
         }
-        catch (ImageRejectedException)
+        catch (Exception ex) when (ex is ImageRejectedException or OperationCanceledException)
         {
             throw;
         }
@@ -67,7 +72,8 @@ public sealed class ImageDecoder(VisionOptions options)
         }
     }
 
-    private void CheckDeclaredSize(ReadOnlyMemory<byte> data, string format)
+    /// <summary>Refuses bombs and tiny images from the header alone; returns the declared pixel count.</summary>
+    private long CheckDeclaredSize(ReadOnlyMemory<byte> data, string format)
     {
         if (format == "BMP" && BmpStructure.TryReadSize(data.Span, out var bmpWidth, out var bmpHeight)
             && bmpWidth * bmpHeight > options.MaxPixels)
@@ -85,6 +91,7 @@ public sealed class ImageDecoder(VisionOptions options)
         if (Math.Min(info.Width, info.Height) < options.MinImageSide)
             throw new ImageRejectedException(ImageRejection.TooSmall,
                 $"The image is {info.Width}×{info.Height}; a face needs at least {options.MinImageSide} px per side.");
+        return (long)info.Width * info.Height;
     }
 
     private static MemoryStream AsStream(ReadOnlyMemory<byte> data) =>

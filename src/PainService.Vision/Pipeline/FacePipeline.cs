@@ -12,10 +12,11 @@ namespace PainService.Vision.Pipeline;
 /// </summary>
 public sealed class FacePipeline(ImageDecoder decoder, IFaceDetector detector, VisionOptions options)
 {
-    public FacePipelineResult Run(ReadOnlyMemory<byte> data, FacePolicy? policy = null)
+    public FacePipelineResult Run(ReadOnlyMemory<byte> data, FacePolicy? policy = null,
+        CancellationToken cancellationToken = default)
     {
         var start = Stopwatch.GetTimestamp();
-        var image = decoder.Decode(data);
+        var image = decoder.Decode(data, cancellationToken);
         var decoded = Stopwatch.GetTimestamp();
         var boxes = detector.Detect(image);
         var detected = Stopwatch.GetTimestamp();
