@@ -21,8 +21,14 @@ set +e
 dotnet test PainService.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
-# Sum the per-assembly summaries ("Passed!  - Failed: 0, Passed: 12, Skipped: 0, ...").
-sed -nE 's/.*(Passed|Failed)! +- Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\2 \3 \4/p' "$log" |
-  awk -v rc="$rc" '{f+=$1; p+=$2; s+=$3} END {printf "tests: %d passed, %d failed, %d skipped\n", p, f, s; if (p == 0 && rc == 0) exit 1}'
+# Sum the per-assembly summaries that dotnet test prints at normal verbosity:
+#   "Total tests: 91" / "     Passed: 90" / "     Failed: 1" / "    Skipped: 0" / " Total time: ..."
+awk -v rc="$rc" '
+  /^Total tests: [0-9]+/ { inblock = 1; next }
+  inblock && /^ +Passed: +[0-9]+/  { p += $2; next }
+  inblock && /^ +Failed: +[0-9]+/  { f += $2; next }
+  inblock && /^ +Skipped: +[0-9]+/ { s += $2; next }
+  inblock && /Total time:/ { inblock = 0 }
+  END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s; if (p == 0 && rc == 0) exit 1 }' "$log"
 rm -f "$log"
 exit "$rc"
