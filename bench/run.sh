@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark once and rewrites bench/RESULTS.md (on demand; not part of CI). Takes ~10 minutes on 2 cores.
 #   bench/run.sh                       # everything
-#   bench/run.sh --only model,haar     # parts: model, haar, pipeline, service
+#   bench/run.sh --only model,haar     # parts: model, layout, haar, pipeline, service
 # Build output goes to $BENCH_ARTIFACTS (default bench/out/artifacts, git-ignored).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -11,6 +11,7 @@ internal sealed class BenchReport(Machine machine, string commit, DateTime start
 
     public List<ModelRow> Model { get; set; } = [];
     public List<HaarRow> Haar { get; set; } = [];
+    public List<LayoutRow> Layout { get; set; } = [];
     public PipelineResult? Pipeline { get; set; }
     public List<ServiceRow> Service { get; } = [];
 
@@ -41,6 +42,16 @@ internal sealed class BenchReport(Machine machine, string commit, DateTime start
             L("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             foreach (var r in Model)
                 L($"| {r.Variant} | {r.Threads} | {r.Batch} | {F(r.Latency.P50)} | {F(r.Latency.P95)} | {r.ImagesPerSecond:F2} | {r.GflopsPerSecond:F1} | {r.PercentOfPeak:F0} % | {r.MaxAbsLogitDiff:E1} |");
+        }
+        if (Layout.Count > 0)
+        {
+            L();
+            L("## Layout experiment (raw forward, same net and input, one run)");
+            L();
+            L("| variant | threads | batch | p50 ms | img/s | % of peak | max abs logit diff vs NCHW |");
+            L("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+            foreach (var r in Layout)
+                L($"| {r.Variant} | {r.Threads} | {r.Batch} | {F(r.Latency.P50)} | {r.ImagesPerSecond:F2} | {r.PercentOfPeak:F0} % | {r.MaxAbsLogitDiff:E1} |");
         }
         if (Haar.Count > 0)
         {

@@ -1,6 +1,6 @@
 namespace PainService.Bench;
 
-/// <summary>Command line: --only model,haar,pipeline,service  --budget 6  --service-seconds 15  --api DLL  --out FILE.</summary>
+/// <summary>Command line: --only model,layout,haar,pipeline,service  --budget 6  --service-seconds 15  --api DLL  --out FILE.</summary>
 internal sealed record BenchSettings(HashSet<string> Only, TimeSpan CellBudget, TimeSpan ServiceDuration, int ServiceMaxRequests,
     string ApiDll, string Astronaut, string Output, string Commit)
 {

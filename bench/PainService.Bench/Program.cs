@@ -9,6 +9,8 @@ var report = new BenchReport(machine, settings.Commit, DateTime.UtcNow);
 
 if (settings.Wants("model"))
     report.Model = ModelBench.Run(machine, settings.CellBudget, log);
+if (settings.Wants("layout"))
+    report.Layout = LayoutBench.Run(machine, batch: 8, threads: Math.Min(2, machine.Cores), settings.CellBudget, log);
 if (settings.Wants("haar"))
     report.Haar = HaarBench.Run(settings.Astronaut, settings.CellBudget, log);
 if (settings.Wants("pipeline") || settings.Wants("service"))
