@@ -24,6 +24,10 @@ public sealed class BatchingOptions
     /// <summary>Longest a single forward pass may take before its callers get 503 and the model is marked not ready.</summary>
     public TimeSpan ForwardTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Most frames in one <c>POST /v1/pain/predict-batch</c> request (their bytes together stay under Vision:MaxUploadBytes).</summary>
+    [Range(1, 256)]
+    public int MaxFramesPerRequest { get; set; } = 16;
+
     /// <summary>On shutdown (SIGTERM) the service stops accepting work and answers everything queued within this time.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

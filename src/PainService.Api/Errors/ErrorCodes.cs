@@ -11,6 +11,8 @@ public static class ErrorCodes
     public const string MissingImage = "missing_image";
     public const string CorruptImage = "corrupt_image";
     public const string BadRequest = "bad_request";
+    public const string TooManyFrames = "too_many_frames";
+    public const string DuplicateFrameId = "duplicate_frame_id";
     // 401 / 403 / 404 / 405
     public const string Unauthorized = "unauthorized";
     public const string Forbidden = "forbidden";

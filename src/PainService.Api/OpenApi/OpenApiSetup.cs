@@ -26,8 +26,9 @@ public static class OpenApiSetup
             });
             options.AddOperationTransformer((operation, context, _) =>
             {
-                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<ImageUploadMetadata>().Any())
-                    operation.RequestBody = ImageUploadBody();
+                var upload = context.Description.ActionDescriptor.EndpointMetadata.OfType<ImageUploadMetadata>().FirstOrDefault();
+                if (upload is not null)
+                    operation.RequestBody = upload.MultiFrame ? FramesUploadBody() : ImageUploadBody();
                 return Task.CompletedTask;
             });
         });
@@ -44,6 +45,33 @@ public static class OpenApiSetup
             ui.DocumentTitle = "PainService";
         });
         return app;
+    }
+
+    /// <summary>Frames: any field names (the ids). Swagger UI shows two named pickers; other clients may send more.</summary>
+    private static OpenApiRequestBody FramesUploadBody()
+    {
+        OpenApiSchema File(string description) => new() { Type = JsonSchemaType.String, Format = "binary", Description = description };
+        return new OpenApiRequestBody
+        {
+            Required = true,
+            Description = "One file part per frame; the field name is the frame id (here frame1, frame2 as examples).",
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["multipart/form-data"] = new()
+                {
+                    Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Object,
+                        Properties = new Dictionary<string, IOpenApiSchema>
+                        {
+                            ["frame1"] = File("A frame; its id is the field name."),
+                            ["frame2"] = File("Another frame."),
+                        },
+                        AdditionalProperties = File("Further frames, any field name."),
+                    },
+                },
+            },
+        };
     }
 
     /// <summary>The handler reads the body itself; this tells clients (and Swagger UI's file picker) its shapes.</summary>

@@ -14,7 +14,7 @@ public static class ImageUploadReader
     public const string FieldName = "image";
 
     // Multipart framing (boundaries, part headers) on top of the image itself.
-    private const long MultipartOverhead = 64 * 1024;
+    internal const long MultipartOverhead = 64 * 1024;
 
     /// <summary>The image bytes, or throws <see cref="ApiProblemException"/> (400/413/415).</summary>
     public static async Task<byte[]> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellation)
@@ -57,7 +57,7 @@ public static class ImageUploadReader
         return await ReadLimitedAsync(stream, maxBytes, cancellation);
     }
 
-    private static async Task<byte[]> ReadLimitedAsync(Stream body, long maxBytes, CancellationToken cancellation)
+    internal static async Task<byte[]> ReadLimitedAsync(Stream body, long maxBytes, CancellationToken cancellation)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
@@ -73,12 +73,12 @@ public static class ImageUploadReader
         return buffer.ToArray();
     }
 
-    private static ApiProblemException TooLarge(long maxBytes) =>
+    internal static ApiProblemException TooLarge(long maxBytes) =>
         Problem(413, ErrorCodes.PayloadTooLarge, "Image too large", $"Images are limited to {maxBytes} bytes.");
 
-    private static ApiProblemException UnsupportedType() => Problem(415, ErrorCodes.UnsupportedMediaType,
+    internal static ApiProblemException UnsupportedType() => Problem(415, ErrorCodes.UnsupportedMediaType,
         "Unsupported media type", $"Send multipart/form-data with an '{FieldName}' file, or a raw image/* or application/octet-stream body.");
 
-    private static ApiProblemException Problem(int status, string code, string title, string detail) =>
+    internal static ApiProblemException Problem(int status, string code, string title, string detail) =>
         new(new ApiProblem(status, code, title, detail));
 }

@@ -32,6 +32,19 @@ public static class PredictionsApi
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapPost("/predict-batch", PredictBatchHandler.HandleAsync)
+            .WithName("PredictBatch")
+            .WithSummary("Estimate pain for several frames in one request; per-frame results in order.")
+            .WithDescription("multipart/form-data with one file part per frame; each part's field name is the frame's "
+                + "client-supplied id. Frames are processed independently (a corrupt or face-less frame gets its own "
+                + "status and problem, the others their results) and listed in the order sent. Per-frame fields are "
+                + "those of /v1/pain/predict.")
+            .WithMetadata(new ImageUploadMetadata(MultiFrame: true))
+            .Produces<BatchPredictResponse>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 
@@ -74,5 +87,5 @@ public static class PredictionsApi
     }
 }
 
-/// <summary>Marks endpoints whose body is an uploaded image; the OpenAPI transformer describes the body from it.</summary>
-public sealed class ImageUploadMetadata;
+/// <summary>Marks endpoints whose body is uploaded images; the OpenAPI transformer describes the body from it.</summary>
+public sealed record ImageUploadMetadata(bool MultiFrame = false);

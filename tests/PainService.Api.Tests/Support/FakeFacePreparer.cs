@@ -14,6 +14,8 @@ public sealed class FakeFacePreparer : IFacePreparer
 
     public PreparedFace Prepare(ReadOnlyMemory<byte> image, int inputSize)
     {
+        if (image.IsEmpty)
+            throw new ImageRejectedException(ImageRejection.Empty, "The image is empty (0 bytes).");
         var text = Encoding.ASCII.GetString(image.Span);
         if (text.StartsWith("NOFACE", StringComparison.Ordinal))
             throw new ImageRejectedException(ImageRejection.NoFace, "No face was found in the image.");
