@@ -19,6 +19,7 @@ public sealed class EvalParityTests(PainNetFixture fixture, ITestOutputHelper ou
     {
         var golden = Golden.Json("forward_eval.json").GetProperty(section);
         var parity = new Parity(output);
+        Models.UseGoldenThreads();                       // this test may run on another thread than the fixture's
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var x = Models.Input(batch);

@@ -28,7 +28,7 @@ public sealed class MeflParityTests(ITestOutputHelper output)
     [Fact]
     public void EvalOutputsMatchTheReference()
     {
-        torch.set_num_threads(1);
+        Models.UseGoldenThreads();
         var golden = Golden.Json("forward_mefl.json");
         var parity = new Parity(output);
         using var net = FormulaWeights.Apply(new MeflNet(new GraphAuConfig()));
