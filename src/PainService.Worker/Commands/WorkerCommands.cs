@@ -11,6 +11,8 @@ internal static class WorkerCommands
         EvaluateCommand.Create(),
         SftCommand.Create(),
         TrainCommand.Create(),
+        RelabelCommand.Create(),
+        RunCommand.Create(),
         ImportCheckpointCommand.Create(),
     ];
 }

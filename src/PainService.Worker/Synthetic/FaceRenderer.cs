@@ -19,8 +19,8 @@ public static class FaceRenderer
         {
             canvas.Clear(look.Background);
             const float c = Size / 2f;
-            canvas.Translate(look.OffsetX + Jitter(frameRng, 3), look.OffsetY + Jitter(frameRng, 3));
-            canvas.RotateDegrees(Jitter(frameRng, 5), c, c);
+            canvas.Translate(look.OffsetX + Jitter(frameRng, 2), look.OffsetY + Jitter(frameRng, 2));
+            canvas.RotateDegrees(Jitter(frameRng, 3), c, c);
             canvas.Scale(look.FaceScale, look.FaceScale, c, c);
             Draw(canvas, au, look);
         }
@@ -42,24 +42,24 @@ public static class FaceRenderer
         canvas.DrawOval(86, 92 + au.Au26, 56, 68 + au.Au26, fill);
 
         // Cheeks: raised and flushed with AU6.
-        fill.Color = new SKColor(220, 90, 90, (byte)(25 * au.Au6));
+        fill.Color = new SKColor(220, 60, 60, (byte)(40 * au.Au6));
         foreach (var side in new[] { -1, 1 })
-            canvas.DrawOval(86 + side * 32, 106 - 2f * au.Au6, 12, 8, fill);
+            canvas.DrawOval(86 + side * 32, 106 - 2.5f * au.Au6, 13, 9, fill);
 
         foreach (var side in new[] { -1, 1 })
         {
             var eyeX = 86 + side * look.EyeSpacing;
             // Brows: AU1 lifts the inner end, AU2 the outer end; AU4 lowers and pulls the inner end to the middle.
             var innerX = 86 + side * (10 - 1.2f * au.Au4);
-            var innerY = 62 + 2.4f * au.Au4 - 2.6f * au.Au1;
+            var innerY = 62 + 3.5f * au.Au4 - 2.6f * au.Au1;
             var outerX = eyeX + side * 16;
-            var outerY = 62 + 0.8f * au.Au4 - 2.6f * au.Au2;
+            var outerY = 62 + 1.0f * au.Au4 - 2.6f * au.Au2;
             ink.StrokeWidth = 4.5f;
             canvas.DrawLine(innerX, innerY, outerX, outerY, ink);
 
             // Eyes: AU6 narrows the aperture from below, AU43 closes it.
-            ink.StrokeWidth = 1.6f;
-            var open = au.Au43 > 0 ? 0 : Math.Max(1.5f, 8 - 1.3f * au.Au6);
+            ink.StrokeWidth = 2f;
+            var open = au.Au43 > 0 ? 0 : Math.Max(1.5f, 8 - 1.5f * au.Au6);
             if (open <= 0)
                 canvas.DrawLine(eyeX - 10, 78, eyeX + 10, 78, ink);
             else
@@ -75,7 +75,7 @@ public static class FaceRenderer
                 canvas.DrawLine(eyeX + side * 12, 76 + 3 * k - 3, eyeX + side * 18, 74 + 4 * k - 4, ink);
         }
         // Vertical furrows between knitted brows.
-        ink.StrokeWidth = 1.4f;
+        ink.StrokeWidth = 2f;
         for (var k = 0; k < au.Au4 - 1; k++)
             canvas.DrawLine(83 + 3 * k - 1.5f * (au.Au4 - 2), 62, 83 + 3 * k - 1.5f * (au.Au4 - 2), 70, ink);
 
@@ -116,6 +116,6 @@ public static class FaceRenderer
         var pixels = bitmap.GetPixelSpan();
         for (var i = 0; i < pixels.Length; i += 4)
             for (var ch = 0; ch < 3; ch++)
-                pixels[i + ch] = (byte)Math.Clamp(pixels[i + ch] * light + rng.Next(-10, 11), 0, 255);
+                pixels[i + ch] = (byte)Math.Clamp(pixels[i + ch] * light + rng.Next(-6, 7), 0, 255);
     }
 }

@@ -72,7 +72,9 @@ public abstract class Trainer : IDisposable
         for (var epoch = state.EpochsDone; epoch < Options.LastEpoch; epoch++)
         {
             var clock = Stopwatch.StartNew();
+            AugmentSeconds = 0;
             var (trainLoss, lr) = TrainEpoch(optimizer, schedule, epoch, iterations, cancellationToken);
+            var trainSeconds = clock.Elapsed.TotalSeconds;
             var validation = Validate(cancellationToken);
             var record = new EpochRecord(epoch + 1, trainLoss, validation.Loss, validation.Score, validation.Accuracy, lr, clock.Elapsed.TotalSeconds, TrainSplit.Count);
             var isBest = validation.Score > state.BestScore;
@@ -87,7 +89,7 @@ public abstract class Trainer : IDisposable
             metadata["validation"] = validation.Metrics.DeepClone();
             Checkpoints.Save(epoch + 1, TrainingCheckpoints.Manifest(Kind, Architecture, Options.Scheme, Version(epoch + 1), metadata), Model, optimizer, state, isBest);
             Console.WriteLine(FormattableString.Invariant(
-                $"{Stage} epoch {epoch + 1}/{Options.LastEpoch}: train loss {trainLoss:0.0000}, validation loss {validation.Loss:0.0000}, score {100 * validation.Score:0.00}, {record.Seconds:0.0} s ({1000 * record.Seconds / Math.Max(1, record.Images):0.0} s per 1,000 images){(isBest ? " (best)" : "")}"));
+                $"{Stage} epoch {epoch + 1}/{Options.LastEpoch}: train loss {trainLoss:0.0000}, validation loss {validation.Loss:0.0000}, score {100 * validation.Score:0.00}, {record.Seconds:0.0} s (training {1000 * trainSeconds / Math.Max(1, record.Images):0.0} s per 1,000 images, of which augmentation {1000 * AugmentSeconds / Math.Max(1, record.Images):0.0}){(isBest ? " (best)" : "")}"));
             EpochCompleted?.Invoke(state);
         }
         return state;
@@ -106,7 +108,9 @@ public abstract class Trainer : IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             var rows = order.Skip(it * Options.BatchSize).Take(Options.BatchSize).ToArray();
             var inputs = new float[rows.Length][];
+            var started = Stopwatch.GetTimestamp();
             Parallel.For(0, rows.Length, i => inputs[i] = Transform.Train(TrainFrames[rows[i]], new Random(Batches.Seed(Options.Seed, epoch, rows[i]))));
+            AugmentSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
             lr = schedule.At(epoch, it);
             foreach (var group in optimizer.ParamGroups)
                 group.LearningRate = lr;
@@ -119,6 +123,9 @@ public abstract class Trainer : IDisposable
         }
         return (Progress.Finish(), lr);
     }
+
+    /// <summary>Wall time spent decoding and augmenting (the rest of an epoch is the network and validation).</summary>
+    public double AugmentSeconds { get; private set; }
 
     private string Version(int epoch) => $"{Stage}-fold{Options.Fold}-epoch{epoch}";
 

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using PainService.Model.Checkpoints;
+using PainService.Worker.Evaluation;
+using PainService.Worker.Tests.Commands;
+using PainService.Worker.Training;
+
+namespace PainService.Worker.Tests.Training;
+
+public sealed class ResumeAfterKillTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static TrainingState StateOf(string checkpoint)
+    {
+        using var reader = NativeCheckpoint.Open(checkpoint);
+        using var s = reader.OpenSection(TrainingState.Section);
+        return TrainingState.Read(s);
+    }
+
+    [Fact]
+    public async Task KilledRunResumesAfterItsLastCompletedEpoch()
+    {
+        var data = TinyDataset.Create(_dir.Combine("data"));
+        var run = _dir.Combine("run");
+        var child = WorkerProcess.Start(TinyDataset.TrainArgs(data, run, epochs: 3));
+
+        WorkerProcess.KillAfter(child, Path.Combine(run, "epoch1.ckpt"), TimeSpan.FromMinutes(4));
+        var killed = StateOf(Path.Combine(run, "last.ckpt"));
+        Assert.InRange(killed.EpochsDone, 1, 2);                // the last completed epoch survived the kill
+        Assert.False(File.Exists(Path.Combine(run, "epoch3.ckpt")));
+
+        // Without --resume the run refuses to overwrite; with it, it continues after the last completed epoch.
+        Assert.Equal(2, await Cli.RunAsync(TinyDataset.TrainArgs(data, run, epochs: 3)));
+        Assert.Equal(0, await Cli.RunAsync([.. TinyDataset.TrainArgs(data, run, epochs: 3), "--resume"]));
+
+        var final = StateOf(Path.Combine(run, "last.ckpt"));
+        Assert.Equal(3, final.EpochsDone);
+        Assert.Equal([1, 2, 3], final.History.Select(h => h.Epoch));
+        // The epochs finished before the kill are kept as they were, not re-run.
+        Assert.Equal(killed.History.Select(h => h.TrainLoss), final.History.Take(killed.EpochsDone).Select(h => h.TrainLoss));
+        Assert.True(File.Exists(Path.Combine(run, "epoch3.ckpt")));
+        Assert.True(File.Exists(Path.Combine(run, "best.ckpt")));
+    }
+
+    [Fact]
+    public async Task CheckpointCarriesOptimizerStateSeedsAndProvenance()
+    {
+        var data = TinyDataset.Create(_dir.Combine("data"), frames: 12);
+        var run = _dir.Combine("run");
+
+        Assert.Equal(0, await Cli.RunAsync([.. TinyDataset.TrainArgs(data, run, epochs: 1), "--seed", "5"]));
+
+        using var reader = NativeCheckpoint.Open(Path.Combine(run, "best.ckpt"));
+        Assert.Contains(TrainingState.OptimizerSection, reader.SectionNames);
+        Assert.Equal(ModelKind.Pain, reader.Manifest.Model);
+        Assert.True(reader.Manifest.Trained);
+        var provenance = reader.Manifest.Metadata["provenance"]!;
+        Assert.Equal(5, provenance["seed"]!.GetValue<int>());
+        Assert.Equal(1, provenance["fold"]!.GetValue<int>());
+        Assert.Contains("no real person", provenance["dataset"]!["licence"]!.GetValue<string>());
+        Assert.NotEmpty(provenance["intendedUse"]!.GetValue<string>());
+        var train = provenance["subjects"]!["train"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
+        var validation = provenance["subjects"]!["validation"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
+        Assert.NotEmpty(validation);
+        Assert.Empty(train.Intersect(validation));
+        var history = reader.Manifest.Metadata["history"].Deserialize<List<EpochRecord>>(EvaluationReport.Json)!;
+        Assert.Single(history);
+    }
+}
