@@ -73,6 +73,22 @@ public sealed class PredictorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void TheThreadSettingAppliesOnTheThreadThatPredicts()
+    {
+        using var predictor = PainModelFactory.CreatePredictor(new PainModelOptions { Device = "cpu", IntraOpThreads = 1 });
+        var seen = 0;
+        var worker = new Thread(() =>
+        {
+            torch.set_num_threads(2);                      // as if this thread had run torch work before
+            predictor.Predict([FormulaInput.Image(0)]);
+            seen = torch.get_num_threads();
+        });
+        worker.Start();
+        worker.Join();
+        Assert.Equal(1, seen);
+    }
+
+    [Fact]
     public void MissingCheckpointAndUnknownDeviceFailClearly()
     {
         Assert.Throws<FileNotFoundException>(() => PainModelFactory.CreatePredictor(new PainModelOptions { CheckpointPath = "/nonexistent/model.ckpt" }));

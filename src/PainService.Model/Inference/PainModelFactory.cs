@@ -49,7 +49,7 @@ public static class PainModelFactory
         net.to(device);
         if (options.FuseConvBn)
             net.FuseConvBnForInference();
-        return new TorchPainPredictor(net, descriptor, device);
+        return new TorchPainPredictor(net, descriptor, device, options.IntraOpThreads);
     }
 
     /// <summary>The embedded default: the pain model with the deterministic formula weights of WEIGHTS.md, in eval mode.</summary>

@@ -11,11 +11,13 @@ public sealed class TorchPainPredictor : IPainPredictor
 {
     private readonly GraphAuPainNet _net;
     private readonly Device _device;
+    private readonly int _intraOpThreads;
 
-    internal TorchPainPredictor(GraphAuPainNet net, ModelDescriptor descriptor, Device device)
+    internal TorchPainPredictor(GraphAuPainNet net, ModelDescriptor descriptor, Device device, int intraOpThreads = 0)
     {
         _net = net;
         _device = device;
+        _intraOpThreads = intraOpThreads;
         Descriptor = descriptor;
         _net.eval();
     }
@@ -40,6 +42,10 @@ public sealed class TorchPainPredictor : IPainPredictor
                 throw new ArgumentException($"Input {i} has {inputs[i].Length} values; expected 3×{size}×{size} = {imageLength}.", nameof(inputs));
             inputs[i].CopyTo(batch, i * imageLength);
         }
+
+        // libtorch keeps the OpenMP thread count per OS thread: apply the setting on the thread that predicts.
+        if (_intraOpThreads > 0 && torch.get_num_threads() != _intraOpThreads)
+            torch.set_num_threads(_intraOpThreads);
 
         using var _ = torch.inference_mode();
         using var scope = NewDisposeScope();
