@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using PainService.Model.Checkpoints;
 using PainService.Model.Weights;
 using TorchSharp;
@@ -9,6 +10,9 @@ namespace PainService.Model.Inference;
 public static class PainModelFactory
 {
     public const string UntrainedVersion = "untrained-reference";
+
+    // The embedded weights are a pure function of (scheme, name), so their serialisation hash is computed once per process.
+    private static readonly ConcurrentDictionary<(PainScheme, string), string> EmbeddedSha256 = new();
 
     /// <summary>
     /// Loads the model on the CPU, applies the thread setting, moves it to the configured device and wraps it.
@@ -29,7 +33,7 @@ public static class PainModelFactory
             var scheme = options.Scheme ?? PainScheme.ThreeLevel;
             var manifest = UntrainedManifest(scheme, options.Name);
             net = CreateUntrainedReference(scheme);
-            var (_, sha) = NativeCheckpoint.Serialize(manifest, net);
+            var sha = EmbeddedSha256.GetOrAdd((scheme, manifest.Name), _ => NativeCheckpoint.Serialize(manifest, net).Sha256);
             descriptor = new ModelDescriptor(manifest.Name, manifest.Version, sha, Trained: false, scheme, DeviceName(device));
         }
         else
