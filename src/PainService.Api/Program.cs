@@ -5,6 +5,7 @@ using PainService.Api.Health;
 using PainService.Api.Observability;
 using PainService.Api.OpenApi;
 using PainService.Api.Predictions;
+using PainService.Api.Security;
 using PainService.Api.Vision;
 
 // Composition only: each feature registers and maps itself. No Kestrel endpoints here: --urls / ASPNETCORE_URLS decide.
@@ -14,12 +15,14 @@ builder.UseRootAppSettings();
 builder.Services.AddPainProblemDetails();
 builder.Services.AddPainInference();
 builder.Services.AddPainVision();
+builder.Services.AddPainSecurity();
 builder.Services.AddPainHealthChecks();
 builder.Services.AddPainOpenApi();
 
 var app = builder.Build();
 
 app.UsePainProblemDetails();
+app.UsePainSecurity();
 app.MapPainHealth();
 app.MapPainMetrics();
 app.MapPainOpenApi();

@@ -8,7 +8,8 @@ public static class MetricsSetup
     public static WebApplication MapPainMetrics(this WebApplication app)
     {
         var registry = app.Services.GetRequiredService<ServiceMetrics>().Registry;
-        app.MapMetrics("/metrics", registry).WithTags("Observability").ExcludeFromDescription();
+        app.MapMetrics("/metrics", registry).WithTags("Observability").ExcludeFromDescription()
+            .RequireAuthorization(Security.SecuritySetup.MetricsPolicy);
         return app;
     }
 }

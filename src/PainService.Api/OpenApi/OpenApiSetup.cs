@@ -1,5 +1,6 @@
 using Microsoft.OpenApi;
 using PainService.Api.Predictions;
+using PainService.Api.Security;
 
 namespace PainService.Api.OpenApi;
 
@@ -21,11 +22,23 @@ public static class OpenApiSetup
                 document.Info.Title = "PainService";
                 document.Info.Description = "Pain estimation from face photos with GraphAU-Pain. Errors are RFC 7807 "
                     + "problem+json with a stable `code` member. The embedded default model is an UNTRAINED reference "
-                    + "model (model.trained=false): not for clinical use.";
+                    + "model (model.trained=false): not for clinical use. Calls need an API key in the X-Api-Key header "
+                    + "(Swagger UI: Authorize).";
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[ApiKeyAuthenticationHandler.SchemeName] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.ApiKey,
+                    In = ParameterLocation.Header,
+                    Name = ApiKeyAuthenticationHandler.HeaderName,
+                    Description = "An API key with the predict role (admin for model management).",
+                };
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer((operation, context, _) =>
             {
+                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Any())
+                    operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, context.Document)] = [] }];
                 var upload = context.Description.ActionDescriptor.EndpointMetadata.OfType<ImageUploadMetadata>().FirstOrDefault();
                 if (upload is not null)
                     operation.RequestBody = upload.MultiFrame ? FramesUploadBody() : ImageUploadBody();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using PainService.Api.Batching;
 using PainService.Api.Errors;
 using PainService.Api.Observability;
+using PainService.Api.Security;
 using PainService.Vision;
 using PainService.Vision.Imaging;
 
@@ -15,7 +16,8 @@ public static class PredictionsApi
 
     public static RouteGroupBuilder MapPredictions(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/pain").WithTags("Pain");
+        var group = app.MapGroup("/v1/pain").WithTags("Pain").RequireAuthorization(SecuritySetup.PredictPolicy)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapPost("/predict", PredictAsync)
             .WithName("Predict")
             .WithSummary("Estimate the pain level of the largest face in one photo.")

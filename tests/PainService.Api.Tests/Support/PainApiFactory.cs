@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using PainService.Api.Inference;
 using PainService.Api.Predictions;
+using PainService.Api.Security;
 
 namespace PainService.Api.Tests.Support;
 
@@ -36,7 +37,7 @@ public sealed class PainApiFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(EnvironmentName);
-        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(Settings));
+        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(TestKeys).AddInMemoryCollection(Settings));
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
         builder.ConfigureTestServices(services =>
         {
@@ -52,6 +53,34 @@ public sealed class PainApiFactory : WebApplicationFactory<Program>
             }
             ConfigureServices?.Invoke(services);
         });
+    }
+
+    public const string PredictKey = "test-predict-key";
+    public const string AdminKey = "test-admin-key";
+
+    /// <summary>Keys every test host knows (indices clear of the Development key at 0); clients send PredictKey.</summary>
+    private static readonly Dictionary<string, string?> TestKeys = new()
+    {
+        ["Auth:ApiKeys:10:Name"] = "test-predict",
+        ["Auth:ApiKeys:10:Sha256"] = ApiKeyStore.Hash(PredictKey),
+        ["Auth:ApiKeys:10:Roles:0"] = "predict",
+        ["Auth:ApiKeys:11:Name"] = "test-admin",
+        ["Auth:ApiKeys:11:Sha256"] = ApiKeyStore.Hash(AdminKey),
+        ["Auth:ApiKeys:11:Roles:0"] = "admin",
+    };
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Add("X-Api-Key", PredictKey);
+    }
+
+    /// <summary>A client that sends no API key.</summary>
+    public HttpClient CreateAnonymousClient()
+    {
+        var client = CreateDefaultClient();
+        client.DefaultRequestHeaders.Remove("X-Api-Key");
+        return client;
     }
 
     public ModelHost Models => Services.GetRequiredService<ModelHost>();
