@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 
 namespace PainService.Bench;
 
@@ -34,7 +35,10 @@ internal sealed class ServiceBench : IAsyncDisposable
         psi.Environment["Model__Device"] = "cpu";
         psi.Environment["Model__IntraOpThreads"] = threads.ToString();
         psi.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
-        psi.Environment["Auth__ApiKeys__0"] = ApiKey;
+        // Auth stores only key hashes (name, SHA-256 of the UTF-8 key, roles); the client sends the key itself.
+        psi.Environment["Auth__ApiKeys__0__Name"] = "bench";
+        psi.Environment["Auth__ApiKeys__0__Sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(ApiKey)));
+        psi.Environment["Auth__ApiKeys__0__Roles__0"] = "predict";
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         var api = Process.Start(psi)!;
         api.OutputDataReceived += (_, _) => { };
