@@ -17,7 +17,9 @@ public static class PredictionsApi
     public static RouteGroupBuilder MapPredictions(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/pain").WithTags("Pain").RequireAuthorization(SecuritySetup.PredictPolicy)
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+            .RequirePerClientRateLimit()
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapPost("/predict", PredictAsync)
             .WithName("Predict")
             .WithSummary("Estimate the pain level of the largest face in one photo.")
