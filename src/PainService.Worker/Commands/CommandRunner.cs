@@ -1,3 +1,4 @@
+using PainService.Model.Checkpoints;
 using PainService.Worker.Datasets;
 
 namespace PainService.Worker.Commands;
@@ -16,7 +17,8 @@ internal static class CommandRunner
         {
             return await body();
         }
-        catch (Exception e) when (e is DatasetFormatException or ArgumentException or InvalidOperationException or FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception e) when (e is DatasetFormatException or ArgumentException or InvalidOperationException or FileNotFoundException
+            or DirectoryNotFoundException or InvalidDataException or CheckpointMismatchException or KeyNotFoundException)
         {
             await Console.Error.WriteLineAsync($"error: {e.Message}");
             return UsageError;

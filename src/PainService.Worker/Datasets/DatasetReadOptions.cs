@@ -15,6 +15,12 @@ public sealed record DatasetReadOptions
     /// <summary>Stage 1 (SFT) needs AU labels.</summary>
     public bool RequireAuLabels { get; init; }
 
+    /// <summary>
+    /// Training lists must have a positive row in every AU column (else the AU cannot be learnt); off for tools that
+    /// only transform labels (relabelling keeps AU7/AU10/AU20 columns that may never occur).
+    /// </summary>
+    public bool RequireAuPositives { get; init; } = true;
+
     /// <summary>Stage 2 and evaluation need pain labels.</summary>
     public bool RequirePainLabels { get; init; }
 

@@ -21,7 +21,7 @@ public static class UnbcDatasetReader
         ValidatePaths(layout, listFile, paths, options.CheckImages);
 
         var au = options.RequireAuLabels || File.Exists(layout.AuLabels(split, options.Fold))
-            ? AuLabelReader.Read(layout.AuLabels(split, options.Fold), paths.Count, options.AuColumns, requirePositives: split == DatasetSplit.Train && options.RequireAuLabels)
+            ? AuLabelReader.Read(layout.AuLabels(split, options.Fold), paths.Count, options.AuColumns, requirePositives: split == DatasetSplit.Train && options.RequireAuLabels && options.RequireAuPositives)
             : null;
         IReadOnlyList<double>? pspi = File.Exists(layout.RawPspi(split, options.Fold))
             ? ReadRawPspi(layout.RawPspi(split, options.Fold), paths.Count)

@@ -46,7 +46,7 @@ public static class Relabeller
         foreach (var split in new[] { DatasetSplit.Train, DatasetSplit.Test })
         {
             var data = UnbcDatasetReader.Read(options.Dataset, split,
-                new DatasetReadOptions { Fold = options.Fold, ListFolder = options.OriginalLists, AuColumns = 10, RequireAuLabels = true });
+                new DatasetReadOptions { Fold = options.Fold, ListFolder = options.OriginalLists, AuColumns = 10, RequireAuLabels = true, RequireAuPositives = false });
             var scores = options.LegacyCopyBug
                 ? null
                 : SplitPredictor.Run(net, x => net.call(x).AuScores, data, new FrameCache(data), transform, options.BatchSize, progress, cancellationToken);

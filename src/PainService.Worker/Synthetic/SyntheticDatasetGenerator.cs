@@ -65,8 +65,11 @@ public static class SyntheticDatasetGenerator
             File.WriteAllLines(original.ImageList(split, fold), paths);
             File.WriteAllLines(plus.AuLabels(split, fold), frames.Select(f => string.Join(' ', f.Actions.UnbcPlusOccurrence())));
             File.WriteAllLines(original.AuLabels(split, fold), frames.Select(f => string.Join(' ', f.Actions.UnbcIntensities())));
-            File.WriteAllLines(plus.PainLabels(split, fold), frames.Select(f => OneHot(PainScheme.ThreeLevel.ClassOfPspi(f.Actions.Pspi), 3)));
-            File.WriteAllLines(plus.RawPspi(split, fold), frames.Select(f => f.Actions.Pspi.ToString()));
+            foreach (var layout in new[] { plus, original })
+            {
+                File.WriteAllLines(layout.PainLabels(split, fold), frames.Select(f => OneHot(PainScheme.ThreeLevel.ClassOfPspi(f.Actions.Pspi), 3)));
+                File.WriteAllLines(layout.RawPspi(split, fold), frames.Select(f => f.Actions.Pspi.ToString()));
+            }
         }
         var classes = train.Select(f => PainScheme.ThreeLevel.ClassOfPspi(f.Actions.Pspi)).ToList();
         WriteWeights(plus.ClassWeights(fold), () => LabelWeights.ForClasses(classes, PainScheme.ThreeLevel.Labels()));
