@@ -70,7 +70,10 @@ public sealed class VisionOptions
     /// <summary>Which faces to return: the largest only, or every face (largest first).</summary>
     public FacePolicy FacePolicy { get; set; } = FacePolicy.Largest;
 
-    /// <summary>Haar classifiers kept for concurrent callers (each is single-threaded native state).</summary>
+    /// <summary>
+    /// Detections run at once, each on its own Haar classifier (single-threaded native state); further callers
+    /// wait. One per core by default: more only adds memory on a saturated CPU.
+    /// </summary>
     public int DetectorPoolSize { get; set; } = Math.Max(1, Environment.ProcessorCount);
 
     /// <summary>Cascade file; relative paths resolve against the application's base directory.</summary>

@@ -4,26 +4,30 @@ using PainService.Vision.Imaging;
 namespace PainService.Vision.Detection;
 
 /// <summary>
-/// Thread-safe face detection: each call borrows a <see cref="HaarFaceDetector"/> that no other thread is using.
-/// Detectors are created on demand (so N concurrent callers run N detections in parallel) and at most
-/// <see cref="VisionOptions.DetectorPoolSize"/> idle ones are kept. The first is built in the constructor so a
-/// missing or broken cascade fails at start-up, not on the first request.
+/// Thread-safe face detection: each call borrows a <see cref="HaarFaceDetector"/> no other thread is using.
+/// At most <see cref="VisionOptions.DetectorPoolSize"/> detections run at once (default: one per core); further
+/// callers wait for a free detector. More would not finish sooner on a saturated CPU, and each running cascade
+/// holds a pyramid of integral images (~57 bytes per searched pixel), so the bound also bounds memory. The first
+/// detector is built in the constructor so a missing or broken cascade fails at start-up, not on a request.
 /// </summary>
 public sealed class HaarDetectorPool : IFaceDetector, IDisposable
 {
     private readonly ConcurrentBag<HaarFaceDetector> _idle = [];
+    private readonly SemaphoreSlim _slots;
     private readonly VisionOptions _options;
     private volatile bool _disposed;
 
     public HaarDetectorPool(VisionOptions options)
     {
         _options = options;
+        _slots = new SemaphoreSlim(Math.Max(1, options.DetectorPoolSize));
         _idle.Add(new HaarFaceDetector(options));
     }
 
     public IReadOnlyList<FaceBox> Detect(DecodedImage image)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        _slots.Wait();
         var detector = _idle.TryTake(out var d) ? d : new HaarFaceDetector(_options);
         try
         {
@@ -31,10 +35,11 @@ public sealed class HaarDetectorPool : IFaceDetector, IDisposable
         }
         finally
         {
-            if (_disposed || _idle.Count >= Math.Max(1, _options.DetectorPoolSize))
+            if (_disposed)
                 detector.Dispose();
             else
                 _idle.Add(detector);
+            _slots.Release();
         }
     }
 

@@ -41,17 +41,7 @@ public sealed class HaarFaceDetector : IFaceDetector, IDisposable
         using var small = new Mat();
         Cv2.Resize(gray, small, new Size(Math.Max(1, (int)Math.Round(image.Width * scale)),
             Math.Max(1, (int)Math.Round(image.Height * scale))), interpolation: InterpolationFlags.Area);
-        return Order(CascadeSearch.Run(_cascade, small, _options).Select(r => ScaleBack(r, 1 / scale, image)));
-    }
-
-    /// <summary>A box found on the scaled-down frame, in pixels of the full frame (kept inside it).</summary>
-    private static FaceBox ScaleBack(Rect r, double factor, DecodedImage image)
-    {
-        var x = Math.Clamp((int)Math.Round(r.X * factor), 0, image.Width - 1);
-        var y = Math.Clamp((int)Math.Round(r.Y * factor), 0, image.Height - 1);
-        var w = Math.Min((int)Math.Round(r.Width * factor), image.Width - x);
-        var h = Math.Min((int)Math.Round(r.Height * factor), image.Height - y);
-        return new FaceBox(x, y, w, h);
+        return Order(CascadeSearch.Run(_cascade, small, _options).Select(r => BoxScaling.Scale(new FaceBox(r.X, r.Y, r.Width, r.Height), 1 / scale, image.Width, image.Height)));
     }
 
     internal static Mat ToGray(DecodedImage image)

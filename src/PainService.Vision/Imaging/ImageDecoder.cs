@@ -22,6 +22,16 @@ public sealed class ImageDecoder(VisionOptions options)
     /// <summary>Decodes, waiting first if other decodes hold the pixel budget (cancellable while it waits).</summary>
     public DecodedImage Decode(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
+        using var frame = DecodeFrame(data, maxDetectionSide: 0, cancellationToken);
+        return frame.ForDetection;
+    }
+
+    /// <summary>
+    /// Decodes into a frame that keeps the pixels (and their share of the decode budget) until disposed, so the
+    /// pipeline can detect on a scaled copy and crop faces at full resolution without a full-size managed copy.
+    /// </summary>
+    internal DecodedFrame DecodeFrame(ReadOnlyMemory<byte> data, int maxDetectionSide, CancellationToken cancellationToken)
+    {
         if (data.Length == 0)
             throw new ImageRejectedException(ImageRejection.Empty, "The image is empty (0 bytes).");
         if (data.Length > options.MaxUploadBytes)
@@ -41,13 +51,21 @@ public sealed class ImageDecoder(VisionOptions options)
             if (!ContainerIntegrity.IsComplete(format, data.Span))
                 throw new ImageRejectedException(ImageRejection.Corrupt,
                     $"The {name} image is truncated or structurally corrupt.");
-            using var lease = _gate.Enter(pixels, cancellationToken);
-            using var stream = AsStream(data);
-            using var image = Image.Load<Rgb24>(_configuration, stream);
-            image.Mutate(x => x.AutoOrient());
-            var rgb = new byte[checked(image.Width * image.Height * 3)];
-            image.CopyPixelDataTo(rgb);
-            return new DecodedImage(rgb, image.Width, image.Height);
+            var lease = _gate.Enter(pixels, cancellationToken);
+            Image<Rgb24>? image = null;
+            try
+            {
+                using (var stream = AsStream(data))
+                    image = Image.Load<Rgb24>(_configuration, stream);
+                image.Mutate(x => x.AutoOrient());
+                return new DecodedFrame(image, lease, maxDetectionSide);
+            }
+            catch
+            {
+                image?.Dispose();
+                lease.Dispose();
+                throw;
+            }
         }
         catch (Exception ex) when (ex is ImageRejectedException or OperationCanceledException)
         {

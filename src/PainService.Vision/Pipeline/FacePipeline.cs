@@ -16,16 +16,16 @@ public sealed class FacePipeline(ImageDecoder decoder, IFaceDetector detector, V
         CancellationToken cancellationToken = default)
     {
         var start = Stopwatch.GetTimestamp();
-        var image = decoder.Decode(data, cancellationToken);
+        using var frame = decoder.DecodeFrame(data, options.MaxDetectionSide, cancellationToken);
         var decoded = Stopwatch.GetTimestamp();
-        var boxes = detector.Detect(image);
+        var boxes = detector.Detect(frame.ForDetection).Select(frame.ToFullFrame).ToArray();
         var detected = Stopwatch.GetTimestamp();
 
         var chosen = Choose(boxes, policy ?? options.FacePolicy);
-        var faces = chosen.Select(b => new FaceInput(b, ModelInputBuilder.FromFace(image, b))).ToArray();
+        var faces = chosen.Select(b => new FaceInput(b, ModelInputBuilder.FromCrop(frame.Crop(b)))).ToArray();
         var built = Stopwatch.GetTimestamp();
 
-        return new FacePipelineResult(image.Width, image.Height, faces,
+        return new FacePipelineResult(frame.Width, frame.Height, faces,
             Stopwatch.GetElapsedTime(start, decoded).TotalMilliseconds,
             Stopwatch.GetElapsedTime(decoded, detected).TotalMilliseconds,
             Stopwatch.GetElapsedTime(detected, built).TotalMilliseconds);

@@ -17,9 +17,11 @@ public static class ModelInputBuilder
     private static readonly float[] Std = [0.229f, 0.224f, 0.225f];
 
     /// <summary>Face box (clipped to the image) → 172×172 stored crop → test transform.</summary>
-    public static float[] FromFace(DecodedImage image, FaceBox box)
+    public static float[] FromFace(DecodedImage image, FaceBox box) => FromCrop(Crop(image, box));
+
+    /// <summary>An already cropped face → 172×172 stored crop → test transform.</summary>
+    public static float[] FromCrop(DecodedImage face)
     {
-        var face = Crop(image, box);
         var stored = PilBilinearResampler.Resize(face.Rgb, face.Width, face.Height, CropSize, CropSize);
         return TestTransform(new DecodedImage(stored, CropSize, CropSize));
     }
