@@ -29,6 +29,7 @@ public sealed record ApiProblem(int Status, string Code, string Title, string De
     /// <summary>The problem result; sets Retry-After on the response when the failure is temporary.</summary>
     public IResult ToResult(HttpContext context)
     {
+        context.Items[Observability.RequestLoggingMiddleware.ProblemCodeItem] = Code;
         if (RetryAfterSeconds is { } seconds)
             context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Problem(Detail, statusCode: Status, title: Title,

@@ -9,6 +9,7 @@ public static class ProblemDetailsSetup
         {
             var status = ctx.ProblemDetails.Status ?? ctx.HttpContext.Response.StatusCode;
             ctx.ProblemDetails.Extensions.TryAdd("code", ErrorCodes.ForStatus(status));
+            ctx.HttpContext.Items[Observability.RequestLoggingMiddleware.ProblemCodeItem] = ctx.ProblemDetails.Extensions["code"];
             ctx.ProblemDetails.Extensions["requestId"] = ctx.HttpContext.TraceIdentifier;
             // Exception text is never shown, in any environment (a clinician's Swagger session included).
             ctx.ProblemDetails.Extensions.Remove("exception");

@@ -33,6 +33,7 @@ public static class SecuritySetup
             app.Logger.LogWarning("No API keys are configured: every prediction request will be refused with 401");
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseAuthentication();
+        app.UseMiddleware<Observability.RequestLoggingMiddleware>(); // after authentication: it names the client
         app.UseAuthorization();
         app.UseRateLimiter(); // after authentication: the limit is per API key
         return app;
