@@ -24,10 +24,13 @@ public sealed class HaarDetectorPool : IFaceDetector, IDisposable
         _idle.Add(new HaarFaceDetector(options));
     }
 
-    public IReadOnlyList<FaceBox> Detect(DecodedImage image)
+    public IReadOnlyList<FaceBox> Detect(DecodedImage image) => Detect(image, CancellationToken.None);
+
+    /// <summary>Waits (cancellably) for a free detector, then detects on the calling thread.</summary>
+    public IReadOnlyList<FaceBox> Detect(DecodedImage image, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _slots.Wait();
+        _slots.Wait(cancellationToken);
         var detector = _idle.TryTake(out var d) ? d : new HaarFaceDetector(_options);
         try
         {

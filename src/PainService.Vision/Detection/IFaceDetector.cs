@@ -7,4 +7,7 @@ public interface IFaceDetector
 {
     /// <summary>Every face found, largest first (ties: top-most, then left-most, so the order is deterministic).</summary>
     IReadOnlyList<FaceBox> Detect(DecodedImage image);
+
+    /// <summary>As <see cref="Detect(DecodedImage)"/>; implementations that may wait for a free detector stop waiting on cancellation.</summary>
+    IReadOnlyList<FaceBox> Detect(DecodedImage image, CancellationToken cancellationToken) => Detect(image);
 }

@@ -18,7 +18,7 @@ public sealed class FacePipeline(ImageDecoder decoder, IFaceDetector detector, V
         var start = Stopwatch.GetTimestamp();
         using var frame = decoder.DecodeFrame(data, options.MaxDetectionSide, cancellationToken);
         var decoded = Stopwatch.GetTimestamp();
-        var boxes = detector.Detect(frame.ForDetection).Select(frame.ToFullFrame).ToArray();
+        var boxes = detector.Detect(frame.ForDetection, cancellationToken).Select(frame.ToFullFrame).ToArray();
         var detected = Stopwatch.GetTimestamp();
 
         var chosen = Choose(boxes, policy ?? options.FacePolicy);

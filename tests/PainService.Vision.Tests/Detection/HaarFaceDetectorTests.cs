@@ -85,4 +85,29 @@ public sealed class HaarFaceDetectorTests
         Assert.Contains(boxes, b => Math.Abs(b.X - 708) <= 16 && Math.Abs(b.Y - 264) <= 16 && Math.Abs(b.Width - 380) <= 16); // measured [702,260,394,394]
         Assert.All(boxes, b => Assert.True(b.X >= 0 && b.Y >= 0 && b.X + b.Width <= 2048 && b.Y + b.Height <= 2048, $"{b}"));
     }
+
+    [Fact]
+    public void PoolRunsAtMostItsSizeAtOnceAndWaitersCanCancel()
+    {
+        using var pool = new HaarDetectorPool(new VisionOptions { DetectorPoolSize = 1 });
+        // A 1024×1024 frame keeps the only detector busy for well over a second (full search ~0.6 s idle).
+        using var big = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(GoldenFiles.Astronaut);
+        SixLabors.ImageSharp.Processing.ProcessingExtensions.Mutate(big,
+            x => SixLabors.ImageSharp.Processing.ResizeExtensions.Resize(x, 1024, 1024));
+        var rgb = new byte[1024 * 1024 * 3];
+        big.CopyPixelDataTo(rgb);
+        var busy = new DecodedImage(rgb, 1024, 1024);
+
+        using var started = new ManualResetEventSlim();
+        var first = Task.Run(() => { started.Set(); return pool.Detect(busy); });
+        started.Wait();
+        Thread.Sleep(50); // the first call has taken the slot
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(150));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Throws<OperationCanceledException>(() => pool.Detect(GoldenFiles.AstronautDecoded, cts.Token));
+        Assert.InRange(clock.ElapsedMilliseconds, 100, 5000); // it waited for the slot, not failed at once
+        Assert.False(first.IsCompleted, "the slot holder was still running when the waiter gave up");
+        Assert.NotEmpty(first.Result);
+        Assert.Equal([new FaceBox(177, 66, 95, 95)], pool.Detect(GoldenFiles.AstronautDecoded, CancellationToken.None));
+    }
 }
