@@ -46,6 +46,9 @@ public sealed class HaarFaceDetector : IFaceDetector, IDisposable
 
     internal static Mat ToGray(DecodedImage image)
     {
+        // OpenCV would read past a short buffer; DecodedImage is public, so check what callers built.
+        if (image.Width <= 0 || image.Height <= 0 || image.Rgb.Length != (long)image.Width * image.Height * 3)
+            throw new ArgumentException($"Expected {image.Width}×{image.Height}×3 RGB bytes, got {image.Rgb.Length}.", nameof(image));
         using var rgb = Mat.FromPixelData(image.Height, image.Width, MatType.CV_8UC3, image.Rgb);
         var gray = new Mat();
         Cv2.CvtColor(rgb, gray, ColorConversionCodes.RGB2GRAY);

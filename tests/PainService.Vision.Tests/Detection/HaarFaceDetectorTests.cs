@@ -46,6 +46,13 @@ public sealed class HaarFaceDetectorTests
     }
 
     [Fact]
+    public void ImageWhoseBufferDoesNotMatchItsSizeIsRefusedBeforeOpenCvReadsIt()
+    {
+        using var detector = new HaarFaceDetector(new VisionOptions());
+        Assert.Throws<ArgumentException>(() => detector.Detect(new DecodedImage(new byte[100], 64, 64)));
+    }
+
+    [Fact]
     public void ResultsAreLargestFirst()
     {
         var ordered = HaarFaceDetector.Order([new FaceBox(0, 0, 30, 30), new FaceBox(5, 9, 80, 80), new FaceBox(1, 2, 80, 80)]);
