@@ -39,7 +39,10 @@ public sealed class ApiProcess : IAsyncDisposable
         psi.Environment["Model__AllowUntrained"] = "true";
         psi.Environment["Model__Device"] = "cpu";
         psi.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
-        psi.Environment["Auth__ApiKeys__0"] = ApiKey;
+        // Auth stores only key hashes (name, SHA-256 of the UTF-8 key, roles); the client sends the key itself.
+        psi.Environment["Auth__ApiKeys__0__Name"] = "browser-test";
+        psi.Environment["Auth__ApiKeys__0__Sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(ApiKey)));
+        psi.Environment["Auth__ApiKeys__0__Roles__0"] = "predict";
         var api = new ApiProcess(Process.Start(psi)!, new Uri($"http://127.0.0.1:{port}"));
         api._process.OutputDataReceived += (_, e) => api.Append(e.Data);
         api._process.ErrorDataReceived += (_, e) => api.Append(e.Data);

@@ -24,11 +24,15 @@ public sealed class SwaggerUiTests(ITestOutputHelper output)
         {
             var page = context.Pages.Count > 0 ? context.Pages[0] : await context.NewPageAsync();
             page.SetDefaultTimeout(60_000);
+            try
+            {
             await page.GotoAsync(new Uri(api.BaseAddress, "/swagger").ToString());
-            var operation = page.Locator(".opblock").Filter(new() { HasText = "/v1/pain/predict" });
+            // Exact path match: /v1/pain/predict-batch shares the prefix.
+            var operation = page.Locator(".opblock").Filter(new() { Has = page.Locator(".opblock-summary-path[data-path='/v1/pain/predict']") });
             await operation.WaitForAsync();
 
-            if (await DeclaresApiKeyAsync(api))
+            var apiKeyRequired = await DeclaresApiKeyAsync(api);
+            if (apiKeyRequired)
                 await AuthoriseAsync(page);
 
             await operation.Locator(".opblock-summary").First.ClickAsync();
@@ -41,21 +45,22 @@ public sealed class SwaggerUiTests(ITestOutputHelper output)
 
             // The live response row (the table header also has a "response-col_status" cell).
             var live = operation.Locator(".live-responses-table tbody tr.response");
-            try
-            {
-                await Assertions.Expect(live.Locator(".response-col_status").First).ToHaveTextAsync("200", new() { Timeout = 120_000 });
-            }
-            finally
-            {
-                await page.ScreenshotAsync(new() { Path = ScreenshotPath(), FullPage = true });
-                output.WriteLine($"screenshot: {ScreenshotPath()}");
-            }
+            await Assertions.Expect(live.Locator(".response-col_status").First).ToHaveTextAsync("200", new() { Timeout = 120_000 });
             var bodyText = await live.Locator(".response-col_description pre").First.InnerTextAsync();
+            if (apiKeyRequired)
+                Assert.Contains("X-Api-Key", await operation.Locator(".curl-command").InnerTextAsync());
 
             AssertMatchesGolden(bodyText);
             var shown = await live.InnerTextAsync();
             foreach (var text in new[] { "painLevel", "Obvious", "actionUnits", "adjacency", "AU26", "untrained model: not for clinical use" })
                 Assert.Contains(text, shown);
+            }
+            finally
+            {
+                // The artifact: the page as the clinician saw it (also on failure, to show where it stopped).
+                await page.ScreenshotAsync(new() { Path = ScreenshotPath(), FullPage = true });
+                output.WriteLine($"screenshot: {ScreenshotPath()}");
+            }
         }
         finally
         {
@@ -102,7 +107,8 @@ public sealed class SwaggerUiTests(ITestOutputHelper output)
         var dialog = page.Locator(".modal-ux");
         await dialog.Locator("input").First.FillAsync(ApiProcess.ApiKey);
         await dialog.Locator("button.authorize").First.ClickAsync();
-        await Assertions.Expect(dialog.Locator("button.logout").First).ToBeVisibleAsync();
+        // Once authorised, the dialog offers "Logout" instead of "Authorize".
+        await Assertions.Expect(dialog.Locator("button", new() { HasTextString = "Logout" })).ToBeVisibleAsync();
         await dialog.Locator("button.close-modal").First.ClickAsync();
     }
 

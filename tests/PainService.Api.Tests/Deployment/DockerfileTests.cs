@@ -95,6 +95,18 @@ public sealed class DockerfileTests
     }
 
     [Fact]
+    public void Worker_image_compose_and_kubernetes_start_the_real_run_sub_command()
+    {
+        Assert.Equal("[\"run\"]", Assert.Single(DockerfileModel.InStage("worker"), i => i.Keyword == "CMD").Arguments);
+        Assert.Equal(["run"], DeploymentSurface.Compose.At("services", "worker", "command").Items().Select(i => i.Scalar()));
+        var worker = YamlFiles.LoadSingle("deploy/k8s/base/worker-deployment.yaml");
+        Assert.Equal(["run"], Assert.Single(worker.At("spec", "template", "spec", "containers").Items()).Child("args").Items().Select(i => i.Scalar()));
+        var commands = Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "src/PainService.Worker"), "*.cs", SearchOption.AllDirectories)
+            .Where(p => !p.Contains("/obj/") && !p.Contains("/bin/")).Select(File.ReadAllText);
+        Assert.Contains(commands, source => source.Contains("new Command(\"run\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Cuda_variant_is_documented_and_the_msbuild_switch_swaps_the_libtorch_package()
     {
         var doc = DeploymentSurface.RepoText("docs/deploy.md");
