@@ -19,7 +19,8 @@ namespace PainService.Vision.Tests.Corpus;
 
 /// <summary>
 /// Seeded mutations of valid JPEG/PNG/GIF/WebP/BMP files through decode → detect → input, for a bounded time
-/// (VISION_FUZZ_SECONDS, default 10). The only acceptable outcomes are a result or an ImageRejectedException.
+/// (VISION_FUZZ_SECONDS, default 10; VISION_FUZZ_SEED to explore other mutations). The only acceptable outcomes
+/// are a result or an ImageRejectedException.
 /// </summary>
 public sealed class MutationFuzzTests(ITestOutputHelper output)
 {
@@ -33,7 +34,8 @@ public sealed class MutationFuzzTests(ITestOutputHelper output)
         var options = new VisionOptions();
         using var detector = new HaarDetectorPool(options);
         var pipeline = new FacePipeline(new ImageDecoder(options), detector, options);
-        var random = new Random(20261203);
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("VISION_FUZZ_SEED"), out var v) ? v : 20261203;
+        var random = new Random(seed);
         var outcomes = new Dictionary<string, int>();
         var clock = Stopwatch.StartNew();
         var iteration = 0;
@@ -52,7 +54,7 @@ public sealed class MutationFuzzTests(ITestOutputHelper output)
             }
             catch (Exception ex)
             {
-                Assert.Fail($"iteration {iteration} ({name}, seed 20261203): {ex.GetType().Name}: {ex.Message}");
+                Assert.Fail($"iteration {iteration} ({name}, seed {seed}): {ex.GetType().Name}: {ex.Message}");
                 throw;
             }
             outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;

@@ -65,6 +65,21 @@ public sealed class FacePipelineTests : IDisposable
         Assert.Equal([big], pipeline.Choose([big, mid, small], FacePolicy.Largest));
     }
 
+    [Fact]
+    public void LargeFrameIsDetectedOnAScaledCopyAndCroppedAtFullResolution()
+    {
+        using var photo = Image.Load<Rgb24>(GoldenFiles.Astronaut);
+        photo.Mutate(x => x.Resize(2048, 2048));
+        var result = Pipeline().Run(TestImages.Encode(photo, new PngEncoder()), FacePolicy.All);
+
+        Assert.Equal((2048, 2048), (result.ImageWidth, result.ImageHeight));
+        // Searched at 1024 px: the astronaut's face comes back in full-frame pixels near 4× the golden box.
+        var face = Assert.Single(result.Faces, f => Math.Abs(f.Box.X - 708) <= 16 && Math.Abs(f.Box.Y - 264) <= 16
+            && Math.Abs(f.Box.Width - 380) <= 16);
+        Assert.Equal(3 * 172 * 172, face.Input.Length);
+        Assert.All(result.Faces, f => Assert.True(f.Box.X + f.Box.Width <= 2048 && f.Box.Y + f.Box.Height <= 2048));
+    }
+
     /// <summary>The photo at full size on the left and at 3/4 size on the right of a 1024×512 canvas.</summary>
     private static byte[] TwoAstronauts()
     {
