@@ -2,6 +2,7 @@ using PainService.Api.Batching;
 using PainService.Api.Configuration;
 using PainService.Api.Errors;
 using PainService.Api.Health;
+using PainService.Api.Models;
 using PainService.Api.Observability;
 using PainService.Api.OpenApi;
 using PainService.Api.Predictions;
@@ -15,6 +16,7 @@ builder.UseRootAppSettings();
 builder.Services.AddPainProblemDetails();
 builder.Services.AddPainInference();
 builder.Services.AddPainVision();
+builder.Services.AddPainModelRegistry();
 builder.Services.AddPainSecurity();
 builder.Services.AddPainHealthChecks();
 builder.Services.AddPainOpenApi();
@@ -27,6 +29,7 @@ app.MapPainHealth();
 app.MapPainMetrics();
 app.MapPainOpenApi();
 app.MapPredictions();
+app.MapModels();
 
 app.Run();
 

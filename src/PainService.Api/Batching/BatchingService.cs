@@ -45,7 +45,7 @@ public sealed partial class BatchingService(
         var live = DropExpired(batch);
         if (live.Count == 0)
             return;
-        if (!models.IsReady || models.Active is not { } model)
+        if (!models.IsReady)
         {
             FailAll(live, new ServiceUnavailableException(ErrorCodes.ModelNotReady, $"The model is not ready: {models.Reason}"));
             return;
@@ -55,7 +55,7 @@ public sealed partial class BatchingService(
         var queueMs = live.Select(p => time.GetElapsedTime(p.EnqueuedTimestamp, start).TotalMilliseconds).ToArray();
         try
         {
-            var results = await runner.RunAsync(model.Predictor, live.Select(p => p.Input).ToArray()).ConfigureAwait(false);
+            var (model, results) = await runner.RunAsync(() => models.Active, live.Select(p => p.Input).ToArray()).ConfigureAwait(false);
             if (results.Count != live.Count)
                 throw new InvalidOperationException($"The predictor returned {results.Count} results for {live.Count} inputs.");
             var inferenceMs = time.GetElapsedTime(start).TotalMilliseconds;
@@ -77,6 +77,10 @@ public sealed partial class BatchingService(
             models.SetFailed($"a forward pass exceeded {options.Value.ForwardTimeout}; the process is restarting");
             FailAll(live, new ServiceUnavailableException(ErrorCodes.InferenceFailed, "The model did not answer in time.", e));
             lifetime.StopApplication();
+        }
+        catch (ServiceUnavailableException e)
+        {
+            FailAll(live, e);
         }
         catch (Exception e)
         {

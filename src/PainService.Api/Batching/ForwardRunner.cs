@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using PainService.Api.Inference;
 using PainService.Model.Inference;
 using Polly;
 using Polly.Timeout;
@@ -23,10 +24,19 @@ public sealed class ForwardRunner
             .Build();
     }
 
-    /// <summary>The predictions, one per input; throws <see cref="TimeoutRejectedException"/> on a wedged forward.</summary>
-    public async Task<IReadOnlyList<PainPrediction>> RunAsync(IPainPredictor predictor, IReadOnlyList<float[]> inputs)
+    /// <summary>
+    /// The model that ran and its predictions, one per input; throws <see cref="TimeoutRejectedException"/> on a
+    /// wedged forward. The model is read on the inference thread, where swaps and disposals also happen, so a model
+    /// can never be disposed between being chosen and being run.
+    /// </summary>
+    public async Task<(ActiveModel Model, IReadOnlyList<PainPrediction> Predictions)> RunAsync(
+        Func<ActiveModel?> currentModel, IReadOnlyList<float[]> inputs)
     {
-        var forward = _thread.RunAsync(() => predictor.Predict(inputs));
+        var forward = _thread.RunAsync(() =>
+        {
+            var model = currentModel() ?? throw new ServiceUnavailableException(Errors.ErrorCodes.ModelNotReady, "No model is loaded.");
+            return (model, model.Predictor.Predict(inputs));
+        });
         // WaitAsync makes Polly's cooperative token effective against a call that never looks at it.
         return await _timeout.ExecuteAsync(static async (state, token) => await state.WaitAsync(token).ConfigureAwait(false),
             forward).ConfigureAwait(false);

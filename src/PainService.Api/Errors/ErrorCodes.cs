@@ -27,6 +27,9 @@ public static class ErrorCodes
     public const string ImageTooSmall = "image_too_small";
     public const string NoFace = "no_face";
     public const string FaceTooSmall = "face_too_small";
+    public const string ModelNotFound = "model_not_found";
+    public const string ModelRefused = "model_refused";
+    public const string ModelLoadFailed = "model_load_failed";
     // 429
     public const string RateLimited = "rate_limited";
     // 503

@@ -8,5 +8,9 @@ namespace PainService.Api.Inference;
 /// </summary>
 public interface IPredictorLoader
 {
+    /// <summary>The configured model (Model:CheckpointPath, or the embedded untrained reference).</summary>
     IPainPredictor Load();
+
+    /// <summary>A registry checkpoint, with the rest of the Model settings (device, threads) as configured.</summary>
+    IPainPredictor LoadCheckpoint(string path);
 }

@@ -7,4 +7,14 @@ namespace PainService.Api.Inference;
 public sealed class TorchPredictorLoader(IOptions<PainModelOptions> options) : IPredictorLoader
 {
     public IPainPredictor Load() => PainModelFactory.CreatePredictor(options.Value);
+
+    public IPainPredictor LoadCheckpoint(string path)
+    {
+        var o = options.Value;
+        // Scheme left unset: a registry checkpoint carries its own.
+        return PainModelFactory.CreatePredictor(new PainModelOptions
+        {
+            CheckpointPath = path, Device = o.Device, IntraOpThreads = o.IntraOpThreads, Name = o.Name, FuseConvBn = o.FuseConvBn,
+        });
+    }
 }

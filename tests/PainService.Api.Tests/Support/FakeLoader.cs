@@ -1,4 +1,5 @@
 using PainService.Api.Inference;
+using PainService.Model.Checkpoints;
 using PainService.Model.Inference;
 
 namespace PainService.Api.Tests.Support;
@@ -16,5 +17,20 @@ public sealed class FakeLoader(IPainPredictor predictor) : IPredictorLoader
         if (Throw is { } e)
             throw e;
         return predictor;
+    }
+
+    /// <summary>Every checkpoint "loaded" so far, by path.</summary>
+    public List<FakePredictor> Loaded { get; } = [];
+
+    /// <summary>Reads the manifest like the real loader; metadata "fail": true makes the load throw.</summary>
+    public IPainPredictor LoadCheckpoint(string path)
+    {
+        using var reader = NativeCheckpoint.Open(path);
+        var manifest = reader.Manifest;
+        if (manifest.Metadata["fail"] is not null)
+            throw new InvalidDataException("checkpoint weights are truncated");
+        var loaded = new FakePredictor(manifest.Trained, version: manifest.Version, sha256: NativeCheckpoint.Sha256OfFile(path));
+        Loaded.Add(loaded);
+        return loaded;
     }
 }

@@ -7,12 +7,14 @@ namespace PainService.Api.Tests.Support;
 /// A deterministic stand-in for the model: every output is a function of the input's first value, so a test can
 /// tell whose result a caller received. Records batch sizes; can throw or block on demand.
 /// </summary>
-public sealed class FakePredictor(bool trained = false, int inputSize = 4) : IPainPredictor
+public sealed class FakePredictor(bool trained = false, int inputSize = 4, string? version = null, string? sha256 = null) : IPainPredictor
 {
     private readonly List<int> _batchSizes = [];
 
-    public ModelDescriptor Descriptor { get; } = new("GraphAU-Pain", trained ? "v-test" : "untrained-reference",
-        new string('a', 64), trained, PainScheme.ThreeLevel, "cpu");
+    public ModelDescriptor Descriptor { get; } = new("GraphAU-Pain", version ?? (trained ? "v-test" : "untrained-reference"),
+        sha256 ?? new string('a', 64), trained, PainScheme.ThreeLevel, "cpu");
+
+    public bool Disposed { get; private set; }
 
     public int InputSize { get; } = inputSize;
 
@@ -53,5 +55,5 @@ public sealed class FakePredictor(bool trained = false, int inputSize = 4) : IPa
             [v]);
     }
 
-    public void Dispose() { }
+    public void Dispose() => Disposed = true;
 }

@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using PainService.Model.Checkpoints;
+
+namespace PainService.Api.Models;
+
+/// <summary>
+/// Reads the registry folder. Only manifests are read here (zip + JSON, no tensors), and each file's SHA-256 is
+/// cached by (length, write time) so listing stays cheap. Unreadable files are skipped with a warning.
+/// </summary>
+public sealed partial class ModelRegistry(IOptions<ModelRegistryOptions> options, ILogger<ModelRegistry> logger)
+{
+    private readonly ConcurrentDictionary<string, (long Length, DateTime Written, ModelEntry? Entry)> _cache = new();
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(options.Value.Path);
+
+    /// <summary>All readable checkpoints, newest first; the first file wins when two claim one version.</summary>
+    public IReadOnlyList<ModelEntry> List()
+    {
+        if (!IsConfigured || !Directory.Exists(options.Value.Path))
+            return [];
+        var entries = Directory.EnumerateFiles(options.Value.Path, "*.ckpt", SearchOption.AllDirectories)
+            .Order(StringComparer.Ordinal)
+            .Select(Read)
+            .OfType<ModelEntry>()
+            .DistinctBy(e => e.Version, StringComparer.Ordinal)
+            .OrderByDescending(e => e.Created)
+            .ToList();
+        return entries;
+    }
+
+    public ModelEntry? Find(string version) => List().FirstOrDefault(e => string.Equals(e.Version, version, StringComparison.Ordinal));
+
+    private ModelEntry? Read(string path)
+    {
+        var info = new FileInfo(path);
+        if (_cache.TryGetValue(path, out var cached) && cached.Length == info.Length && cached.Written == info.LastWriteTimeUtc)
+            return cached.Entry;
+        ModelEntry? entry = null;
+        try
+        {
+            CheckpointManifest manifest;
+            using (var reader = NativeCheckpoint.Open(path))
+                manifest = reader.Manifest;
+            if (manifest.Model != ModelKind.Pain)
+                throw new InvalidDataException($"it holds a {manifest.Model} model, not the pain model");
+            var created = manifest.Metadata["created"] is JsonValue v && v.TryGetValue<DateTimeOffset>(out var c)
+                ? c
+                : new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero);
+            entry = new ModelEntry(manifest.Name, manifest.Version, NativeCheckpoint.Sha256OfFile(path), manifest.Trained,
+                manifest.Scheme, created, manifest.Metadata, path);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            LogUnreadable(logger, Path.GetFileName(path), e.Message);
+        }
+        _cache[path] = (info.Length, info.LastWriteTimeUtc, entry);
+        return entry;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Registry file {File} is not a usable pain-model checkpoint and is skipped: {Reason}")]
+    private static partial void LogUnreadable(ILogger logger, string file, string reason);
+}

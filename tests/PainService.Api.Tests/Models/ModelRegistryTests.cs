@@ -1,0 +1,149 @@
+using System.Net;
+using System.Text.Json;
+using PainService.Api.Tests.Support;
+using PainService.Model.Checkpoints;
+
+namespace PainService.Api.Tests.Models;
+
+public sealed class ModelRegistryTests : IDisposable
+{
+    private readonly RegistryFolder _registry = new();
+
+    public void Dispose() => _registry.Dispose();
+
+    private PainApiFactory App(FakeLoader loader, string environment = "Development") => new()
+    {
+        Loader = loader,
+        EnvironmentName = environment,
+        Settings = { ["ModelRegistry:Path"] = _registry.Path },
+    };
+
+    private static ByteArrayContent Frame() => new("VALUE:1"u8.ToArray()) { Headers = { ContentType = new("image/png") } };
+
+    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+    private static HttpClient Admin(PainApiFactory app)
+    {
+        var client = app.CreateAnonymousClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", PainApiFactory.AdminKey);
+        return client;
+    }
+
+    [Fact]
+    public async Task ListingShowsTheActiveModelAndEveryReadableVersionNewestFirst()
+    {
+        _registry.Add("v1", created: DateTimeOffset.Parse("2026-11-01T00:00:00Z"));
+        var v2 = _registry.Add("v2", created: DateTimeOffset.Parse("2026-12-01T00:00:00Z"));
+        _registry.AddJunk("broken.ckpt");
+        await using var app = App(new FakeLoader(new FakePredictor()));
+        var client = await app.StartAsync();
+
+        var list = await JsonAsync(await client.GetAsync("/v1/models"));
+        var one = await client.GetAsync("/v1/models/v2");
+        var missing = await client.GetAsync("/v1/models/v9");
+
+        Assert.Equal("untrained-reference", list.GetProperty("active").GetProperty("version").GetString());
+        Assert.Equal(["v2", "v1"], list.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("version").GetString()));
+        var body = await JsonAsync(one);
+        Assert.Equal(NativeCheckpoint.Sha256OfFile(v2), body.GetProperty("weightsSha256").GetString());
+        Assert.True(body.GetProperty("trained").GetBoolean());
+        Assert.False(body.GetProperty("active").GetBoolean());
+        Assert.Equal(0.61, body.GetProperty("metadata").GetProperty("metrics").GetProperty("macroF1").GetDouble());
+        await Problems.AssertProblemAsync(missing, HttpStatusCode.NotFound, "model_not_found");
+        Assert.Contains(app.Logs.Lines, l => l.Contains("broken.ckpt is not a usable", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ActivationSwapsTheModelAndPredictionsNameTheNewVersionAndHash()
+    {
+        var file = _registry.Add("v2");
+        var initial = new FakePredictor();
+        var loader = new FakeLoader(initial);
+        await using var app = App(loader);
+        var client = await app.StartAsync();
+
+        var activated = await Admin(app).PostAsync("/v1/models/v2/activate", null);
+        var prediction = await JsonAsync(await client.PostAsync("/v1/pain/predict", Frame()));
+
+        Assert.Equal(HttpStatusCode.OK, activated.StatusCode);
+        Assert.True((await JsonAsync(activated)).GetProperty("active").GetBoolean());
+        var model = prediction.GetProperty("model");
+        Assert.Equal("v2", model.GetProperty("version").GetString());
+        Assert.Equal(NativeCheckpoint.Sha256OfFile(file), model.GetProperty("weightsSha256").GetString());
+        Assert.True(model.GetProperty("trained").GetBoolean());
+        Assert.True(initial.Disposed); // the old model is released after the swap
+        Assert.Equal(1, loader.Loaded.Single().ForwardCount - 1); // warm-up + the one prediction
+        Assert.Contains("version=\"v2\"", await client.GetStringAsync("/metrics"));
+        Assert.Contains(app.Logs.Lines, l => l.Contains("AUDIT", StringComparison.Ordinal) && l.Contains("test-admin model.activate v2: Activated", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PredictKeyCannotActivate()
+    {
+        _registry.Add("v2");
+        await using var app = App(new FakeLoader(new FakePredictor()));
+        var client = await app.StartAsync();
+
+        var response = await client.PostAsync("/v1/models/v2/activate", null);
+
+        await Problems.AssertProblemAsync(response, HttpStatusCode.Forbidden, "forbidden");
+        Assert.Equal("untrained-reference", app.Models.Active!.Descriptor.Version);
+    }
+
+    [Fact]
+    public async Task FailedLoadKeepsTheOldModelServing()
+    {
+        _registry.Add("v3", failOnLoad: true);
+        await using var app = App(new FakeLoader(new FakePredictor()));
+        var client = await app.StartAsync();
+
+        var response = await Admin(app).PostAsync("/v1/models/v3/activate", null);
+        var prediction = await client.PostAsync("/v1/pain/predict", Frame());
+
+        var problem = await Problems.AssertProblemAsync(response, (HttpStatusCode)422, "model_load_failed");
+        Assert.Contains("previous model stays active", problem.GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.OK, prediction.StatusCode);
+        Assert.Equal("untrained-reference", (await JsonAsync(prediction)).GetProperty("model").GetProperty("version").GetString());
+        Assert.True(app.Models.IsReady);
+        Assert.Contains(app.Logs.Lines, l => l.Contains("model.activate v3: LoadFailed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task NoRequestFailsDuringASwap()
+    {
+        _registry.Add("v2");
+        await using var app = App(new FakeLoader(new FakePredictor()));
+        var client = await app.StartAsync();
+
+        var load = Enumerable.Range(0, 60).Select(async i =>
+        {
+            await Task.Delay(i);
+            return await client.PostAsync("/v1/pain/predict", Frame());
+        }).ToArray();
+        var activation = Admin(app).PostAsync("/v1/models/v2/activate", null);
+        var responses = await Task.WhenAll(load);
+
+        Assert.Equal(HttpStatusCode.OK, (await activation).StatusCode);
+        var versions = new List<string>();
+        foreach (var response in responses)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            versions.Add((await JsonAsync(response)).GetProperty("model").GetProperty("version").GetString()!);
+        }
+        Assert.All(versions, v => Assert.Contains(v, new[] { "untrained-reference", "v2" }));
+    }
+
+    [Fact]
+    public async Task ProductionRefusesToActivateAnUntrainedVersion()
+    {
+        _registry.Add("raw", trained: false);
+        await using var app = App(new FakeLoader(new FakePredictor(trained: true)), "Production");
+        await app.StartAsync();
+
+        var response = await Admin(app).PostAsync("/v1/models/raw/activate", null);
+
+        await Problems.AssertProblemAsync(response, (HttpStatusCode)422, "model_refused");
+        Assert.Equal("v-test", app.Models.Active!.Descriptor.Version);
+    }
+}
