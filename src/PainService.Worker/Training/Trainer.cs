@@ -87,6 +87,7 @@ public abstract class Trainer : IDisposable
             };
             var metadata = Metadata(state);
             metadata["validation"] = validation.Metrics.DeepClone();
+            metadata["created"] = DateTimeOffset.UtcNow.ToString("O");
             Checkpoints.Save(epoch + 1, TrainingCheckpoints.Manifest(Kind, Architecture, Options.Scheme, Version(epoch + 1), metadata), Model, optimizer, state, isBest);
             Console.WriteLine(FormattableString.Invariant(
                 $"{Stage} epoch {epoch + 1}/{Options.LastEpoch}: train loss {trainLoss:0.0000}, validation loss {validation.Loss:0.0000}, score {100 * validation.Score:0.00}, {record.Seconds:0.0} s (training {1000 * trainSeconds / Math.Max(1, record.Images):0.0} s per 1,000 images, of which augmentation {1000 * AugmentSeconds / Math.Max(1, record.Images):0.0}){(isBest ? " (best)" : "")}"));
@@ -127,7 +128,11 @@ public abstract class Trainer : IDisposable
     /// <summary>Wall time spent decoding and augmenting (the rest of an epoch is the network and validation).</summary>
     public double AugmentSeconds { get; private set; }
 
-    private string Version(int epoch) => $"{Stage}-fold{Options.Fold}-epoch{epoch}";
+    /// <summary>
+    /// Model versions are unique per run folder (a job's folder is its id), because the API's model registry keys
+    /// checkpoints by version: <c>RUN-e14</c>.
+    /// </summary>
+    private string Version(int epoch) => $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(Options.OutputDirectory)))}-e{epoch}";
 
     public virtual void Dispose() => Model.Dispose();
 }

@@ -44,7 +44,7 @@ public sealed class RelabelTests : IDisposable
         var plus = UnbcDatasetReader.Read(data, DatasetSplit.Test, read with { ListFolder = "list/plus", RequirePainLabels = true });
         var legacy = UnbcDatasetReader.Read(data, DatasetSplit.Test, read with { ListFolder = "list/legacy" });
         using var model = Relabeller.LoadModel(checkpoint, "ci");
-        var scores = SplitPredictor.Run(model, x => model.call(x).AuScores, original, new FrameCache(original), new FrameTransform(172, CropMode.Legacy), 8);
+        var scores = SplitPredictor.Run(model, x => model.call(x).AuScores, original, new FrameCache(original), new FrameTransform(model.Config.InputSize, CropMode.Legacy), 8);
 
         Assert.Equal(original.ImagePaths, plus.ImagePaths);
         for (var i = 0; i < original.Count; i++)
