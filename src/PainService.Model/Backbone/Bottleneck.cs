@@ -54,14 +54,21 @@ internal sealed class Bottleneck : Module<Tensor, Tensor>
     {
         if (_fused is not null)
             return FusedForward(x);
-        // Intermediates are released as soon as they are consumed; autograd keeps what backward needs.
-        using var a = bn1.call(conv1.call(x)).relu_();        // (B, planes, H, W)
-        using var b = bn2.call(conv2.call(a)).relu_();        // (B, planes, H/s, W/s)
-        var outp = bn3.call(conv3.call(b));                   // (B, 4·planes, H/s, W/s)
+        // Intermediates are released as soon as they are consumed (autograd keeps what backward needs), so the peak
+        // memory of a forward is a few feature maps, not every activation of the network.
+        using var a = ConvBn(conv1, bn1, x).relu_();          // (B, planes, H, W)
+        using var b = ConvBn(conv2, bn2, a).relu_();          // (B, planes, H/s, W/s)
+        var outp = ConvBn(conv3, bn3, b);                     // (B, 4·planes, H/s, W/s)
         if (downsample is null)
             return outp.add_(x).relu_();
         using var identity = downsample.call(x);
         return outp.add_(identity).relu_();
+    }
+
+    internal static Tensor ConvBn(Conv2d conv, BatchNorm2d bn, Tensor x)
+    {
+        using var c = conv.call(x);
+        return bn.call(c);
     }
 
     private Tensor FusedForward(Tensor x)

@@ -41,7 +41,7 @@ internal sealed class ResNet50 : Module<Tensor, Tensor>
     {
         if (_fusedStem is not null && training)
             throw new InvalidOperationException("A backbone with BatchNorm folded into its convolutions is for inference only.");
-        using var c = _fusedStem is null ? bn1.call(conv1.call(x)).relu_() : _fusedStem.Forward(x).relu_();
+        using var c = (_fusedStem is null ? Bottleneck.ConvBn(conv1, bn1, x) : _fusedStem.Forward(x)).relu_();
         return maxpool.call(c);
     }
 
