@@ -19,6 +19,7 @@ public sealed partial class ModelLoaderService(
     ServiceMetrics metrics,
     IHostEnvironment environment,
     IOptions<PainModelOptions> modelOptions,
+    IServiceProvider services,
     TimeProvider time,
     ILogger<ModelLoaderService> logger) : BackgroundService
 {
@@ -39,6 +40,18 @@ public sealed partial class ModelLoaderService(
         IPainPredictor predictor;
         try
         {
+            // The face detector (Haar cascade file, OpenCV native library) is built now, so a missing or broken one
+            // shows in /health/ready at start-up instead of failing every request.
+            services.GetRequiredService<Predictions.IFacePreparer>();
+        }
+        catch (Exception e)
+        {
+            models.SetFailed($"face detector failed to load: {e.GetBaseException().Message}");
+            LogLoadFailed(logger, e, models.Reason);
+            return;
+        }
+        try
+        {
             predictor = await _retry.ExecuteAsync(async _ => await inferenceThread.RunAsync(loader.Load).ConfigureAwait(false),
                 stoppingToken).ConfigureAwait(false);
             models.SetLoading("model loaded; warming up");
@@ -51,7 +64,7 @@ public sealed partial class ModelLoaderService(
         }
         catch (Exception e)
         {
-            models.SetFailed($"model failed to load: {e.Message}");
+            models.SetFailed($"model failed to load: {e.GetBaseException().Message}");
             metrics.ModelEvents.WithLabels("load_failed").Inc();
             LogLoadFailed(logger, e, e.Message);
             return;
@@ -85,6 +98,6 @@ public sealed partial class ModelLoaderService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Serving the UNTRAINED reference model (formula weights, no checkpoint configured): not for clinical use")]
     private static partial void LogUntrained(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Model failed to load; the service stays not ready: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Start-up failed; the service stays not ready: {Reason}")]
     private static partial void LogLoadFailed(ILogger logger, Exception error, string reason);
 }

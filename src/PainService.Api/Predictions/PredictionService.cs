@@ -11,7 +11,7 @@ namespace PainService.Api.Predictions;
 /// wait (bounded by the request timeout) for its own result, and shape the response.
 /// </summary>
 public sealed class PredictionService(
-    IFacePreparer faces,
+    IServiceProvider services,
     InferenceQueue queue,
     ModelHost models,
     ServiceMetrics metrics,
@@ -24,7 +24,8 @@ public sealed class PredictionService(
     public async Task<PredictResponse> PredictAsync(ReadOnlyMemory<byte> image, CancellationToken cancellation)
     {
         var model = RequireReadyModel();
-        var face = faces.Prepare(image, model.Predictor.InputSize);
+        // Resolved only once ready: readiness implies the detector was built, so a broken cascade is a 503 here.
+        var face = services.GetRequiredService<IFacePreparer>().Prepare(image, model.Predictor.InputSize);
         metrics.Decode.Observe(face.DecodeMs / 1000);
         metrics.Detect.Observe(face.DetectMs / 1000);
         var result = await EnqueueAsync(face.Input, cancellation);

@@ -93,4 +93,34 @@ public sealed class HealthTests
         Assert.Contains("checkpoint header is corrupt", Reason(ready.Body));
         await Problems.AssertProblemAsync(predict, HttpStatusCode.ServiceUnavailable, "model_not_ready");
     }
+
+    [Theory]
+    [InlineData("Cascades/does-not-exist.xml", "not found")]
+    [InlineData("EMPTY", "is empty")]
+    public async Task BrokenHaarCascadeKeepsTheServiceNotReadyAndRequestsGet503(string cascade, string reason)
+    {
+        var empty = Path.GetTempFileName(); // zero bytes
+        try
+        {
+            await using var app = new PainApiFactory
+            {
+                RealVision = true,
+                Settings = { ["Vision:CascadePath"] = cascade == "EMPTY" ? empty : cascade },
+            };
+            var client = await app.StartAsync();
+
+            var ready = await GetAsync(client, "/health/ready");
+            var predict = await client.PostAsync("/v1/pain/predict", new ByteArrayContent("VALUE:1"u8.ToArray())
+                { Headers = { ContentType = new("image/png") } });
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.Status);
+            Assert.Contains("face detector failed to load", Reason(ready.Body));
+            Assert.Contains(reason, Reason(ready.Body));
+            await Problems.AssertProblemAsync(predict, HttpStatusCode.ServiceUnavailable, "model_not_ready");
+        }
+        finally
+        {
+            File.Delete(empty);
+        }
+    }
 }
