@@ -51,6 +51,7 @@ public sealed class ImageDecoder(VisionOptions options)
             if (!ContainerIntegrity.IsComplete(format, data.Span))
                 throw new ImageRejectedException(ImageRejection.Corrupt,
                     $"The {name} image is truncated or structurally corrupt.");
+            data = IccProfileStripper.Strip(format, data);
             var lease = _gate.Enter(pixels, cancellationToken);
             Image<Rgb24>? image = null;
             try
