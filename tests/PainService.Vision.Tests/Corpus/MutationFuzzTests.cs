@@ -79,7 +79,13 @@ public sealed class MutationFuzzTests(ITestOutputHelper output)
             ("webp-lossless", new WebpEncoder { FileFormat = WebpFileFormatType.Lossless }),
             ("bmp", new BmpEncoder()),
         };
-        return encoders.Select(e => (e.Item1, TestImages.Encode(face, e.Item2))).ToArray();
+        var seeds = encoders.Select(e => (e.Item1, TestImages.Encode(face, e.Item2))).ToList();
+        // A JPEG carrying an ICC profile segment, so the profile stripper is fuzzed too.
+        var jpeg = seeds[0].Item2;
+        byte[] app2 = [0xFF, 0xE2, 0, 0, .. "ICC_PROFILE\0"u8, 1, 1, .. new byte[200]];
+        app2[3] = (byte)(app2.Length - 2);
+        seeds.Add(("jpeg-icc", [.. jpeg[..2], .. app2, .. jpeg[2..]]));
+        return seeds.ToArray();
     }
 
     private static byte[] Mutate(byte[] original, Random random)

@@ -70,7 +70,7 @@ internal static class IccProfileStripper
             return data;
         var stripped = Remove(data, found).ToArray();
         BinaryPrimitives.WriteUInt32LittleEndian(stripped.AsSpan(4), (uint)(stripped.Length - 8));
-        if (stripped.AsSpan(12, 4).SequenceEqual("VP8X"u8))
+        if (stripped.Length > 20 && stripped.AsSpan(12, 4).SequenceEqual("VP8X"u8))
             stripped[20] &= 0xDF; // the "has ICC profile" flag
         return stripped;
     }
