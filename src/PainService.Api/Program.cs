@@ -17,6 +17,7 @@ builder.Services.AddPainProblemDetails();
 builder.Services.AddPainInference();
 builder.Services.AddPainVision();
 builder.Services.AddPainModelRegistry();
+builder.Services.AddPainJobs();
 builder.Services.AddPainSecurity();
 builder.Services.AddPainHealthChecks();
 builder.Services.AddPainOpenApi();
@@ -30,6 +31,7 @@ app.MapPainMetrics();
 app.MapPainOpenApi();
 app.MapPredictions();
 app.MapModels();
+app.MapJobs();
 
 app.Run();
 
