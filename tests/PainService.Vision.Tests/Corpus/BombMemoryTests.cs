@@ -23,7 +23,7 @@ public sealed class MemoryMeasurement;
 public sealed class BombMemoryTests(ITestOutputHelper output)
 {
     [Fact]
-    public void EightBombsBesideNormalTrafficStayUnder300MegabytesAndNormalFramesSucceed()
+    public async Task EightBombsBesideNormalTrafficStayUnder300MegabytesAndNormalFramesSucceed()
     {
         // Header bombs (refused before decoding) and a real compression bomb under the pixel limit: 5000×5000
         // black, 25 MP (75 MB of RGB) from a few hundred kB of PNG, which must be decoded to be judged.
@@ -70,7 +70,7 @@ public sealed class BombMemoryTests(ITestOutputHelper output)
             }
         });
         sampling.Cancel();
-        sampler.Wait();
+        await sampler;
 
         var riseMb = (peak - baseline) / (1024.0 * 1024);
         output.WriteLine($"RSS {baseline >> 20} MB → peak {peak >> 20} MB (+{riseMb:F0} MB); {string.Join(", ", outcomes)}");

@@ -94,7 +94,7 @@ public sealed class HaarFaceDetectorTests
     }
 
     [Fact]
-    public void PoolRunsAtMostItsSizeAtOnceAndWaitersCanCancel()
+    public async Task PoolRunsAtMostItsSizeAtOnceAndWaitersCanCancel()
     {
         using var pool = new HaarDetectorPool(new VisionOptions { DetectorPoolSize = 1 });
         // A 1024×1024 frame keeps the only detector busy for well over a second (full search ~0.6 s idle).
@@ -114,7 +114,7 @@ public sealed class HaarFaceDetectorTests
         Assert.Throws<OperationCanceledException>(() => pool.Detect(GoldenFiles.AstronautDecoded, cts.Token));
         Assert.InRange(clock.ElapsedMilliseconds, 100, 5000); // it waited for the slot, not failed at once
         Assert.False(first.IsCompleted, "the slot holder was still running when the waiter gave up");
-        Assert.NotEmpty(first.Result);
+        Assert.NotEmpty(await first);
         Assert.Equal([new FaceBox(177, 66, 95, 95)], pool.Detect(GoldenFiles.AstronautDecoded, CancellationToken.None));
     }
 }
