@@ -83,7 +83,8 @@ FROM runtime AS worker
 WORKDIR /app
 COPY --from=build --chown=root:root /out/worker/ ./
 USER 1654
-ENTRYPOINT ["/app/painservice-worker"]
+# Through the dotnet host rather than the apphost, so the image does not depend on where the runtime is installed.
+ENTRYPOINT ["dotnet", "/app/painservice-worker.dll"]
 CMD ["run"]
 
 # ---------------------------------------------------------------------------------------------------------------

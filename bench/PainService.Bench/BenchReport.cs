@@ -83,8 +83,30 @@ internal sealed class BenchReport(Machine machine, string commit, DateTime start
                 L($"| {r.Clients} | {r.Ok} | {r.Errors} ({r.ErrorsByStatus}) | {r.RequestsPerSecond:F2} | {F(r.Latency.P50)} | {F(r.Latency.P95)} | {F(r.Latency.P99)} | " +
                   $"{Ratio(r.RequestsPerSecond, Pipeline?.PipelineImagesPerSecond)} | {Ratio(r.RequestsPerSecond, Pipeline?.RawModelImagesPerSecond)} |");
         }
+        Goals(L);
         return md.ToString();
     }
+
+    /// <summary>Issue 5's targets, judged from this run's numbers (nothing here is hand-edited).</summary>
+    private void Goals(Action<string> L)
+    {
+        L("");
+        L("## Goals (issue 5), judged from this run");
+        L("");
+        var batch8 = Model.Where(r => r.Batch == 8 && r.Threads == machine.Cores).MaxBy(r => r.PercentOfPeak);
+        if (batch8 is not null)
+            L($"- Model forward ≥ 70 % of peak at batch 8: {Met(batch8.PercentOfPeak >= 70)} ({batch8.PercentOfPeak:F0} %, {batch8.Variant}).");
+        var at16 = Service.FirstOrDefault(r => r.Clients == 16);
+        if (at16 is not null && Pipeline is { } p)
+            L($"- Service at 16 clients ≥ 0.9 × in-process pipeline: {Met(at16.RequestsPerSecond >= 0.9 * p.PipelineImagesPerSecond)} " +
+              $"({at16.RequestsPerSecond / p.PipelineImagesPerSecond:F2}; {at16.RequestsPerSecond / p.RawModelImagesPerSecond:F2} of the raw batched model).");
+        var haar = Haar.FirstOrDefault();
+        if (haar is not null)
+            L($"- Haar ≤ 50 ms per 640×480 frame (default configuration) with the astronaut box exact: " +
+              $"{Met(haar.Latency.P50 <= 50 && haar.AstronautBox == "[177,66,95,95]")} ({F(haar.Latency.P50)} ms, box {haar.AstronautBox}).");
+    }
+
+    private static string Met(bool met) => met ? "met" : "not met";
 
     private static string F(double v) => double.IsNaN(v) ? "-" : v.ToString("F1", CultureInfo.InvariantCulture);
 

@@ -91,7 +91,7 @@ public sealed class DockerfileTests
         Assert.Contains($"/app/{typeof(Program).Assembly.GetName().Name}.dll", api);
         var worker = XDocument.Load(Path.Combine(RepoPaths.Root, "src/PainService.Worker/PainService.Worker.csproj"));
         var assemblyName = worker.Descendants("AssemblyName").Single().Value;
-        Assert.Contains($"/app/{assemblyName}", Assert.Single(DockerfileModel.InStage("worker"), i => i.Keyword == "ENTRYPOINT").Arguments);
+        Assert.Contains($"/app/{assemblyName}.dll", Assert.Single(DockerfileModel.InStage("worker"), i => i.Keyword == "ENTRYPOINT").Arguments);
     }
 
     [Fact]
