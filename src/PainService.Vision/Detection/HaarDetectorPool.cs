@@ -31,6 +31,19 @@ public sealed class HaarDetectorPool : IFaceDetector, IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _slots.Wait(cancellationToken);
+        return DetectHoldingSlot(image);
+    }
+
+    /// <summary>Waits for a free detector without blocking a thread, then detects synchronously.</summary>
+    public async ValueTask<IReadOnlyList<FaceBox>> DetectAsync(DecodedImage image, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return DetectHoldingSlot(image);
+    }
+
+    private IReadOnlyList<FaceBox> DetectHoldingSlot(DecodedImage image)
+    {
         var detector = _idle.TryTake(out var d) ? d : new HaarFaceDetector(_options);
         try
         {

@@ -10,4 +10,8 @@ public interface IFaceDetector
 
     /// <summary>As <see cref="Detect(DecodedImage)"/>; implementations that may wait for a free detector stop waiting on cancellation.</summary>
     IReadOnlyList<FaceBox> Detect(DecodedImage image, CancellationToken cancellationToken) => Detect(image);
+
+    /// <summary>As <see cref="Detect(DecodedImage, CancellationToken)"/>, waiting for a free detector without holding a thread.</summary>
+    ValueTask<IReadOnlyList<FaceBox>> DetectAsync(DecodedImage image, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Detect(image, cancellationToken));
 }

@@ -30,7 +30,12 @@ public sealed class ImageDecoder(VisionOptions options)
     /// Decodes into a frame that keeps the pixels (and their share of the decode budget) until disposed, so the
     /// pipeline can detect on a scaled copy and crop faces at full resolution without a full-size managed copy.
     /// </summary>
-    internal DecodedFrame DecodeFrame(ReadOnlyMemory<byte> data, int maxDetectionSide, CancellationToken cancellationToken)
+    internal DecodedFrame DecodeFrame(ReadOnlyMemory<byte> data, int maxDetectionSide, CancellationToken cancellationToken) =>
+        DecodeFrameAsync(data, maxDetectionSide, cancellationToken).AsTask().GetAwaiter().GetResult();
+
+    /// <summary>As <see cref="DecodeFrame"/>, waiting for the pixel budget without holding a thread.</summary>
+    internal async ValueTask<DecodedFrame> DecodeFrameAsync(ReadOnlyMemory<byte> data, int maxDetectionSide,
+        CancellationToken cancellationToken)
     {
         if (data.Length == 0)
             throw new ImageRejectedException(ImageRejection.Empty, "The image is empty (0 bytes).");
@@ -52,7 +57,7 @@ public sealed class ImageDecoder(VisionOptions options)
                 throw new ImageRejectedException(ImageRejection.Corrupt,
                     $"The {name} image is truncated or structurally corrupt.");
             data = IccProfileStripper.Strip(format, data);
-            var lease = _gate.Enter(pixels, cancellationToken);
+            var lease = await _gate.EnterAsync(pixels, cancellationToken).ConfigureAwait(false);
             Image<Rgb24>? image = null;
             try
             {

@@ -18,9 +18,29 @@ public sealed class FacePipeline(ImageDecoder decoder, IFaceDetector detector, V
         var start = Stopwatch.GetTimestamp();
         using var frame = decoder.DecodeFrame(data, options.MaxDetectionSide, cancellationToken);
         var decoded = Stopwatch.GetTimestamp();
-        var boxes = detector.Detect(frame.ForDetection, cancellationToken).Select(frame.ToFullFrame).ToArray();
-        var detected = Stopwatch.GetTimestamp();
+        var boxes = detector.Detect(frame.ForDetection, cancellationToken);
+        return Finish(frame, boxes, policy, start, decoded);
+    }
 
+    /// <summary>
+    /// As <see cref="Run"/>, but waiting for the decode budget and for a free detector without holding a thread
+    /// (the CPU work itself runs synchronously on the caller's thread-pool thread). Prefer it in request handlers.
+    /// </summary>
+    public async Task<FacePipelineResult> RunAsync(ReadOnlyMemory<byte> data, FacePolicy? policy = null,
+        CancellationToken cancellationToken = default)
+    {
+        var start = Stopwatch.GetTimestamp();
+        using var frame = await decoder.DecodeFrameAsync(data, options.MaxDetectionSide, cancellationToken).ConfigureAwait(false);
+        var decoded = Stopwatch.GetTimestamp();
+        var boxes = await detector.DetectAsync(frame.ForDetection, cancellationToken).ConfigureAwait(false);
+        return Finish(frame, boxes, policy, start, decoded);
+    }
+
+    private FacePipelineResult Finish(DecodedFrame frame, IReadOnlyList<FaceBox> found, FacePolicy? policy,
+        long start, long decoded)
+    {
+        var boxes = found.Select(frame.ToFullFrame).ToArray();
+        var detected = Stopwatch.GetTimestamp();
         var chosen = Choose(boxes, policy ?? options.FacePolicy);
         var faces = chosen.Select(b => new FaceInput(b, ModelInputBuilder.FromCrop(frame.Crop(b)))).ToArray();
         var built = Stopwatch.GetTimestamp();

@@ -37,6 +37,17 @@ public sealed class FacePipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsyncGivesTheSameFaceAndInputAsRun()
+    {
+        var sync = Assert.Single(Pipeline().Run(GoldenFiles.Astronaut).Faces);
+        var async = Assert.Single((await Pipeline().RunAsync(GoldenFiles.Astronaut)).Faces);
+        Assert.Equal(new FaceBox(177, 66, 95, 95), async.Box);
+        Assert.Equal(sync.Input, async.Input);
+        var ex = await Assert.ThrowsAsync<ImageRejectedException>(() => Pipeline().RunAsync(GoldenFiles.Chelsea));
+        Assert.Equal(ImageRejection.NoFace, ex.Reason);
+    }
+
+    [Fact]
     public void DecodeRejectionsPassThrough() =>
         Assert.Equal(ImageRejection.Empty, Rejection(() => Pipeline().Run(ReadOnlyMemory<byte>.Empty)));
 
