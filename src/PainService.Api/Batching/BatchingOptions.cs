@@ -18,8 +18,12 @@ public sealed class BatchingOptions
     /// <summary>How long the first request of a batch may wait for company before the batch runs anyway.</summary>
     public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>A request still unanswered this long after it was queued gets 503; it is dropped before the forward pass.</summary>
+    /// <summary>A request still unanswered this long after it arrived gets 503; it is dropped before the forward pass.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Images decoded and searched for faces at once (request threads); 0 = one per CPU core.</summary>
+    [Range(0, 1024)]
+    public int MaxConcurrentPreparations { get; set; }
 
     /// <summary>Longest a single forward pass may take before its callers get 503 and the model is marked not ready.</summary>
     public TimeSpan ForwardTimeout { get; set; } = TimeSpan.FromSeconds(60);

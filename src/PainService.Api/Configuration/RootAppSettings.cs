@@ -40,7 +40,8 @@ public static class RootAppSettings
             {
                 Path = path,
                 Optional = path != FileName,
-                ReloadOnChange = json.ReloadOnChange,
+                // Options are read once at start-up; a file watcher per host would only cost inotify instances.
+                ReloadOnChange = false,
                 FileProvider = new PhysicalFileProvider(directory),
             };
         }

@@ -20,17 +20,42 @@ public sealed class PredictionService(
 {
     private readonly BatchingOptions _options = options.Value;
 
+    // Decode + detect is CPU-bound: more of them at once than there are cores only slows every one of them and
+    // starves the thread pool (health probes included). Waiting for a slot is async and counts against the deadline.
+    private readonly SemaphoreSlim _preparationSlots = new(
+        options.Value.MaxConcurrentPreparations > 0 ? options.Value.MaxConcurrentPreparations : Environment.ProcessorCount);
+
     /// <summary>Throws ImageRejectedException (4xx) or ServiceUnavailableException (503).</summary>
     public async Task<PredictResponse> PredictAsync(ReadOnlyMemory<byte> image, CancellationToken cancellation)
     {
+        var deadline = time.GetUtcNow() + _options.RequestTimeout; // one budget for the whole request
         var model = RequireReadyModel();
-        // Resolved only once ready: readiness implies the detector was built, so a broken cascade is a 503 here.
-        var face = services.GetRequiredService<IFacePreparer>().Prepare(image, model.Predictor.InputSize);
+        if (!await _preparationSlots.WaitAsync(Remaining(deadline), cancellation))
+            throw Timeout();
+        PreparedFace face;
+        try
+        {
+            // Resolved only once ready: readiness implies the detector was built, so a broken cascade is a 503 here.
+            face = services.GetRequiredService<IFacePreparer>().Prepare(image, model.Predictor.InputSize);
+        }
+        finally
+        {
+            _preparationSlots.Release();
+        }
         metrics.Decode.Observe(face.DecodeMs / 1000);
         metrics.Detect.Observe(face.DetectMs / 1000);
-        var result = await EnqueueAsync(face.Input, cancellation);
+        var result = await EnqueueAsync(face.Input, deadline, cancellation);
         return PredictResponseMapper.ToResponse(face, result);
     }
+
+    private TimeSpan Remaining(DateTimeOffset deadline)
+    {
+        var left = deadline - time.GetUtcNow();
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
+
+    private ServiceUnavailableException Timeout() => new(ErrorCodes.RequestTimeout,
+        $"No result within the request timeout ({_options.RequestTimeout.TotalSeconds:0.#} s).");
 
     /// <summary>Fails fast (before decoding) when no model may serve.</summary>
     public ActiveModel RequireReadyModel()
@@ -43,21 +68,20 @@ public sealed class PredictionService(
     }
 
     /// <summary>Queues one model input and waits for its own result, at most the request timeout.</summary>
-    public async Task<BatchedResult> EnqueueAsync(float[] input, CancellationToken cancellation)
+    public async Task<BatchedResult> EnqueueAsync(float[] input, DateTimeOffset deadline, CancellationToken cancellation)
     {
-        var pending = new PendingPrediction(input, time.GetTimestamp(), time.GetUtcNow() + _options.RequestTimeout, cancellation);
+        var pending = new PendingPrediction(input, time.GetTimestamp(), deadline, cancellation);
         if (!queue.TryEnqueue(pending, out var refusal))
             throw new ServiceUnavailableException(refusal!, refusal == ErrorCodes.ShuttingDown
                 ? "The service is shutting down."
                 : "The inference queue is full; retry shortly.");
         try
         {
-            return await pending.Result.WaitAsync(_options.RequestTimeout, time, cancellation);
+            return await pending.Result.WaitAsync(Remaining(deadline), time, cancellation);
         }
         catch (TimeoutException)
         {
-            var timeout = new ServiceUnavailableException(ErrorCodes.RequestTimeout,
-                $"No result within the request timeout ({_options.RequestTimeout.TotalSeconds:0.#} s).");
+            var timeout = Timeout();
             pending.TryFail(timeout); // so the batcher drops it instead of running it
             throw timeout;
         }

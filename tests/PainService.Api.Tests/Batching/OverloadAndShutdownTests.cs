@@ -121,4 +121,29 @@ public sealed class OverloadAndShutdownTests
         Assert.Contains("shutting down", await ready.Content.ReadAsStringAsync());
         _ = inFlight; // TestServer does not drain in-flight responses on stop; the Kestrel test above covers that
     }
+
+    [Fact]
+    public async Task PreparationSlotsAreBoundedAndWaitingForOneCountsAgainstTheTimeout()
+    {
+        using var gate = new ManualResetEventSlim(false);
+        await using var app = new PainApiFactory
+        {
+            FacePreparer = new FakeFacePreparer { Gate = gate },
+            Settings = { ["Batching:MaxConcurrentPreparations"] = "1", ["Batching:RequestTimeout"] = "00:00:00.400" },
+        };
+        var client = await app.StartAsync();
+
+        var slow = client.PostAsync("/v1/pain/predict", new ByteArrayContent("BLOCK"u8.ToArray()) { Headers = { ContentType = new("image/png") } });
+        await Task.Delay(100);
+        var started = DateTime.UtcNow;
+        var waiting = await client.PostAsync("/v1/pain/predict", Frame(2));
+        var waited = DateTime.UtcNow - started;
+        var live = await client.GetAsync("/health/live");
+        gate.Set();
+
+        await Problems.AssertProblemAsync(waiting, HttpStatusCode.ServiceUnavailable, "request_timeout");
+        Assert.InRange(waited, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(5));
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        await slow;
+    }
 }

@@ -12,6 +12,9 @@ public sealed class FakeFacePreparer : IFacePreparer
 {
     public static readonly FaceBox Box = new(177, 66, 95, 95);
 
+    /// <summary>When set, "BLOCK" images wait for it (a slow decode/detect).</summary>
+    public ManualResetEventSlim? Gate { get; init; }
+
     public PreparedFace Prepare(ReadOnlyMemory<byte> image, int inputSize)
     {
         if (image.IsEmpty)
@@ -19,6 +22,8 @@ public sealed class FakeFacePreparer : IFacePreparer
         var text = Encoding.ASCII.GetString(image.Span);
         if (text.StartsWith("NOFACE", StringComparison.Ordinal))
             throw new ImageRejectedException(ImageRejection.NoFace, "No face was found in the image.");
+        if (text.StartsWith("BLOCK", StringComparison.Ordinal))
+            Gate?.Wait(TimeSpan.FromSeconds(30));
         if (text.StartsWith("CORRUPT", StringComparison.Ordinal))
             throw new ImageRejectedException(ImageRejection.Corrupt, "The image is truncated.");
         var input = new float[3 * inputSize * inputSize];

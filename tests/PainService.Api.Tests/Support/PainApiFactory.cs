@@ -27,6 +27,8 @@ public sealed class PainApiFactory : WebApplicationFactory<Program>
 
     public bool RealModel { get; init; }
 
+    public IFacePreparer? FacePreparer { get; init; }
+
     public Dictionary<string, string?> Settings { get; } = new();
 
     public Action<IServiceCollection>? ConfigureServices { get; init; }
@@ -37,6 +39,8 @@ public sealed class PainApiFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(EnvironmentName);
+        // Many hosts live at once in a test run; file watchers would exhaust the machine's inotify instances.
+        builder.UseSetting("hostBuilder:reloadConfigOnChange", "false");
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(TestKeys).AddInMemoryCollection(Settings));
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
         builder.ConfigureTestServices(services =>
@@ -49,7 +53,7 @@ public sealed class PainApiFactory : WebApplicationFactory<Program>
             if (!RealVision)
             {
                 services.RemoveAll<IFacePreparer>();
-                services.AddSingleton<IFacePreparer, FakeFacePreparer>();
+                services.AddSingleton(FacePreparer ?? new FakeFacePreparer());
             }
             ConfigureServices?.Invoke(services);
         });
