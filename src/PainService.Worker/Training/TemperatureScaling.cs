@@ -11,7 +11,7 @@ public static class TemperatureScaling
     {
         if (logits.Count == 0 || logits.Count != labels.Count)
             throw new ArgumentException("temperature scaling needs one label per logit row and at least one row");
-        double lo = Math.Log(0.05), hi = Math.Log(20);
+        double lo = Math.Log(1e-3), hi = Math.Log(1e3);
         var phi = (Math.Sqrt(5) - 1) / 2;
         for (var i = 0; i < 80; i++)
         {

@@ -64,6 +64,7 @@ public abstract class Trainer : IDisposable
         {
             state = resumed;
             Console.WriteLine($"{Stage}: resuming after epoch {state.EpochsDone} from {Checkpoints.Last}");
+            EpochCompleted?.Invoke(state); // observers (the job heartbeat) start from the restored progress
         }
         else if (File.Exists(Checkpoints.Last))
             throw new InvalidOperationException($"{Checkpoints.Last} exists: pass --resume to continue that run, or use another output folder");
