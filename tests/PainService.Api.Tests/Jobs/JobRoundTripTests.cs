@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using PainService.Api.Tests.Support;
+using PainService.Model.Checkpoints;
+using PainService.Worker.Jobs;
+using PainService.Worker.Synthetic;
+using static PainService.Api.Tests.Jobs.JobsTestHost;
+
+namespace PainService.Api.Tests.Jobs;
+
+/// <summary>
+/// Issue 4, "Done when": a job submitted through the API is run by the worker and its model can be activated in the
+/// API. The worker's own job loop runs in-process on the same SQLite file; its work folder is the API's registry.
+/// </summary>
+public sealed class JobRoundTripTests : IDisposable
+{
+    private readonly JobsTestHost _host = new();
+
+    public void Dispose() => _host.Dispose();
+
+    [Fact]
+    public async Task ATrainJobSubmittedThroughTheApiIsRunByTheWorkerAndItsModelIsActivatedAndServes()
+    {
+        var clock = Stopwatch.StartNew();
+        var dataset = Path.Combine(_host.Root, "data");
+        // A few-second synthetic set (6 subjects × 16 frames, 2 folds), the worker tests' "tiny" recipe.
+        SyntheticDatasetGenerator.Generate(dataset, new SynthOptions { Subjects = 6, FramesPerSubject = 16, Folds = 2, Seed = 11, NoPainShare = 0.5, ObviousShare = 0.2 });
+        await using var app = _host.App(new RegistryCheckpointLoader());
+        var client = await app.StartAsync();
+        var admin = Admin(app);
+        var options = new JsonObject
+        {
+            ["preset"] = "ci", ["epochs"] = 2, ["batchSize"] = 8, ["lr"] = 1e-3, ["validationFraction"] = 0.34, ["threads"] = 1, ["evaluateTest"] = true,
+        };
+
+        var submitted = await SubmitAsync(admin, "train", dataset, 1, options);
+        Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
+        var id = (await JsonAsync(submitted)).GetProperty("id").GetString()!;
+
+        var worker = new JobWorker(await _host.WorkerStoreAsync(), _host.StoreOptions, "round-trip-worker", TextWriter.Null);
+        var finished = await worker.RunAsync(exitWhenIdle: true, maxJobs: null, CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(3));
+        var trainedIn = clock.Elapsed;
+
+        var job = await JsonAsync(await admin.GetAsync($"/v1/jobs/{id}"));
+        Assert.Equal(1, finished);
+        Assert.True(job.GetProperty("status").GetString() == "succeeded", $"job ended {job.GetProperty("status")}: {job.GetProperty("message")}");
+        Assert.Equal((1.0, "round-trip-worker", 1), (job.GetProperty("progress").GetDouble(), job.GetProperty("workerId").GetString(), job.GetProperty("attempts").GetInt32()));
+        var metrics = job.GetProperty("metrics");
+        Assert.Equal([1, 2], metrics.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("epoch").GetInt32()));
+        Assert.InRange(metrics.GetProperty("test").GetProperty("macroF1").GetDouble(), 0, 1);
+        var resultPath = job.GetProperty("resultPath").GetString()!;
+        Assert.Equal(Path.Combine(_host.StoreOptions.WorkDirectory, id, "best.ckpt"), resultPath);
+        var version = job.GetProperty("modelVersion").GetString()!;
+        Assert.Equal($"{id}-e{metrics.GetProperty("bestEpoch").GetInt32()}", version);
+
+        var models = await JsonAsync(await client.GetAsync("/v1/models"));
+        var listed = models.GetProperty("models").EnumerateArray().Single(m => m.GetProperty("version").GetString() == version);
+        Assert.True(listed.GetProperty("trained").GetBoolean());
+        Assert.False(listed.GetProperty("active").GetBoolean());
+        Assert.Equal(NativeCheckpoint.Sha256OfFile(resultPath), listed.GetProperty("weightsSha256").GetString());
+
+        var activated = await admin.PostAsync($"/v1/models/{version}/activate", null);
+        Assert.True(activated.StatusCode == HttpStatusCode.OK, await activated.Content.ReadAsStringAsync());
+        Assert.True((await JsonAsync(activated)).GetProperty("active").GetBoolean());
+
+        var prediction = await client.PostAsync("/v1/pain/predict", new ByteArrayContent("VALUE:0.5"u8.ToArray()) { Headers = { ContentType = new("image/png") } });
+        Assert.Equal(HttpStatusCode.OK, prediction.StatusCode);
+        var answer = await JsonAsync(prediction);
+        var model = answer.GetProperty("model");
+        Assert.Equal((version, NativeCheckpoint.Sha256OfFile(resultPath), true),
+            (model.GetProperty("version").GetString(), model.GetProperty("weightsSha256").GetString(), model.GetProperty("trained").GetBoolean()));
+        var probabilities = answer.GetProperty("probabilities").EnumerateObject().ToList();
+        Assert.Equal(["NoPain", "Mild", "Obvious"], probabilities.Select(p => p.Name));
+        Assert.Equal(1.0, probabilities.Sum(p => p.Value.GetDouble()), 5);
+        Assert.Contains(app.Logs.Lines, l => l.Contains($"test-admin model.activate {version}: Activated", StringComparison.Ordinal));
+        Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"round trip took {clock.Elapsed} (training {trainedIn})");
+    }
+}
