@@ -1,3 +1,7 @@
+using Microsoft.Extensions.Options;
+using PainService.Api.Security;
+using PainService.Testing;
+
 namespace PainService.Api.Tests.Deployment;
 
 /// <summary>Every environment variable that compose or Kubernetes sets for our containers is a configuration key
@@ -35,6 +39,29 @@ public sealed class ConfigurationTests
         Assert.Equal("false", config.Child("Model__AllowUntrained").Scalar());
         Assert.Equal("Production", config.Child("ASPNETCORE_ENVIRONMENT").Scalar());
         Assert.Equal("PASSIVE", config.Child("OMP_WAIT_POLICY").Scalar());
+    }
+
+    [Fact]
+    public void Example_api_key_files_are_in_the_format_the_api_reads()
+    {
+        // The documented shapes (compose secret file, Kubernetes Secret) must load through the API's own parser.
+        var composeExample = File.ReadAllText(Path.Combine(RepoPaths.Root, "deploy/secrets/api-keys.example"));
+        var k8sExample = YamlFiles.LoadSingle("deploy/k8s/base/secret.example.yaml").At("stringData", "api-keys").Scalar()!;
+        foreach (var content in new[] { composeExample, k8sExample })
+        {
+            var file = Path.GetTempFileName();
+            try
+            {
+                File.WriteAllText(file, content);
+                var store = new ApiKeyStore(Options.Create(new AuthOptions { ApiKeysFile = file }));
+                Assert.Equal(1, store.Count);
+            }
+            finally
+            {
+                File.Delete(file);
+            }
+        }
+        Assert.Equal("/run/secrets/api_keys", DeploymentSurface.Compose.At("services", "api", "environment", "Auth__ApiKeysFile").Scalar());
     }
 
     [Fact]
