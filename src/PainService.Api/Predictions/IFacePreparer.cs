@@ -8,7 +8,8 @@ namespace PainService.Api.Predictions;
 /// </summary>
 public interface IFacePreparer
 {
-    PreparedFace Prepare(ReadOnlyMemory<byte> image, int inputSize);
+    /// <summary>Waits (without holding a thread) for decode memory and a free detector; the CPU work runs inline.</summary>
+    Task<PreparedFace> PrepareAsync(ReadOnlyMemory<byte> image, int inputSize, CancellationToken cancellation);
 }
 
 /// <summary>A face ready for the model: its box in the upright image and the normalised 3×S×S input.</summary>

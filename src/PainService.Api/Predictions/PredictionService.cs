@@ -30,17 +30,25 @@ public sealed class PredictionService(
     {
         var deadline = time.GetUtcNow() + _options.RequestTimeout; // one budget for the whole request
         var model = RequireReadyModel();
-        if (!await _preparationSlots.WaitAsync(Remaining(deadline), cancellation))
-            throw Timeout();
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        budget.CancelAfter(Remaining(deadline));
         PreparedFace face;
         try
         {
-            // Resolved only once ready: readiness implies the detector was built, so a broken cascade is a 503 here.
-            face = services.GetRequiredService<IFacePreparer>().Prepare(image, model.Predictor.InputSize);
+            await _preparationSlots.WaitAsync(budget.Token);
+            try
+            {
+                // Resolved only once ready: readiness implies the detector was built, so a broken cascade is a 503 here.
+                face = await services.GetRequiredService<IFacePreparer>().PrepareAsync(image, model.Predictor.InputSize, budget.Token);
+            }
+            finally
+            {
+                _preparationSlots.Release();
+            }
         }
-        finally
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
-            _preparationSlots.Release();
+            throw Timeout(); // the deadline passed while waiting for a slot, decode memory or a detector
         }
         metrics.Decode.Observe(face.DecodeMs / 1000);
         metrics.Detect.Observe(face.DetectMs / 1000);

@@ -7,9 +7,9 @@ namespace PainService.Api.Vision;
 /// <summary>Adapts the Vision project's thread-safe <see cref="FacePipeline"/> (pooled Haar detectors) to the API.</summary>
 public sealed class VisionFacePreparer(FacePipeline pipeline) : IFacePreparer
 {
-    public PreparedFace Prepare(ReadOnlyMemory<byte> image, int inputSize)
+    public async Task<PreparedFace> PrepareAsync(ReadOnlyMemory<byte> image, int inputSize, CancellationToken cancellation)
     {
-        var result = pipeline.Run(image, FacePolicy.Largest);
+        var result = await pipeline.RunAsync(image, FacePolicy.Largest, cancellation);
         var face = result.Faces[0]; // the pipeline throws NoFace/FaceTooSmall rather than return none
         if (face.Input.Length != 3 * inputSize * inputSize)
             throw new InvalidOperationException(

@@ -15,7 +15,10 @@ public sealed class FakeFacePreparer : IFacePreparer
     /// <summary>When set, "BLOCK" images wait for it (a slow decode/detect).</summary>
     public ManualResetEventSlim? Gate { get; init; }
 
-    public PreparedFace Prepare(ReadOnlyMemory<byte> image, int inputSize)
+    public Task<PreparedFace> PrepareAsync(ReadOnlyMemory<byte> image, int inputSize, CancellationToken cancellation) =>
+        Task.FromResult(Prepare(image, inputSize));
+
+    private PreparedFace Prepare(ReadOnlyMemory<byte> image, int inputSize)
     {
         if (image.IsEmpty)
             throw new ImageRejectedException(ImageRejection.Empty, "The image is empty (0 bytes).");
