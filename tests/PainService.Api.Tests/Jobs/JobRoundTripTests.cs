@@ -13,6 +13,7 @@ namespace PainService.Api.Tests.Jobs;
 /// Issue 4, "Done when": a job submitted through the API is run by the worker and its model can be activated in the
 /// API. The worker's own job loop runs in-process on the same SQLite file; its work folder is the API's registry.
 /// </summary>
+[Collection(TrainingCollection.Name)]
 public sealed class JobRoundTripTests : IDisposable
 {
     private readonly JobsTestHost _host = new();
