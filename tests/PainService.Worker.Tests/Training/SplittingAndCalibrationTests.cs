@@ -42,7 +42,7 @@ public sealed class SplittingAndCalibrationTests
 
         Assert.DoesNotContain(kept, i => i % 4 == 0);                 // no active AU → excluded
         Assert.Equal(200, kept.Count(i => i % 2 == 1));                // PSPI 6 frames all kept
-        Assert.InRange(kept.Count(i => i % 2 == 0), 60, 140);          // ≈ half of the 100 PSPI-0 frames with AUs
+        Assert.InRange(kept.Count(i => i % 2 == 0), 25, 75);           // ≈ half of the 100 PSPI-0 frames with AUs
         Assert.Equal(kept.Order(), kept);                              // list order kept
         Assert.Equal(300, new SftSampling().SelectRows(split, 1).Count);
     }
