@@ -12,6 +12,8 @@ public sealed class InferenceQueue
 {
     private readonly Channel<PendingPrediction> _channel;
     private int _depth;
+    private int _admitted;
+    private volatile bool _closing;
 
     public InferenceQueue(IOptions<BatchingOptions> options)
     {
@@ -28,7 +30,39 @@ public sealed class InferenceQueue
     /// <summary>Items queued and not yet taken into a batch.</summary>
     public int Depth => Volatile.Read(ref _depth);
 
-    public bool IsClosed { get; private set; }
+    /// <summary>True once shutdown began: no new request is admitted (those already admitted still get queued).</summary>
+    public bool IsClosed => _closing;
+
+    /// <summary>
+    /// Admits a request at the door (before its body is read), or returns null once shutdown began. The queue is
+    /// completed only after every admitted request has been disposed, so requests already in progress at SIGTERM
+    /// are queued, run and answered — never refused half-way.
+    /// </summary>
+    public IDisposable? TryAdmit()
+    {
+        Interlocked.Increment(ref _admitted);
+        if (!_closing)
+            return new Admission(this);
+        Leave();
+        return null;
+    }
+
+    private sealed class Admission(InferenceQueue queue) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+                queue.Leave();
+        }
+    }
+
+    private void Leave()
+    {
+        if (Interlocked.Decrement(ref _admitted) == 0 && _closing)
+            _channel.Writer.TryComplete();
+    }
 
     public ChannelReader<PendingPrediction> Reader => _channel.Reader;
 
@@ -49,10 +83,11 @@ public sealed class InferenceQueue
     /// <summary>Called by the batcher for every item it reads.</summary>
     internal void MarkDequeued() => Interlocked.Decrement(ref _depth);
 
-    /// <summary>Stops accepting new items; the reader still drains what is queued, then completes.</summary>
+    /// <summary>Stops admitting requests; the reader drains what is (and is about to be) queued, then completes.</summary>
     public void Close()
     {
-        IsClosed = true;
-        _channel.Writer.TryComplete();
+        _closing = true;
+        if (Volatile.Read(ref _admitted) == 0)
+            _channel.Writer.TryComplete();
     }
 }

@@ -21,6 +21,17 @@ public static class PredictBatchHandler
         IOptions<BatchingOptions> batching,
         CancellationToken cancellation)
     {
+        IDisposable admission;
+        try
+        {
+            admission = predictions.Admit();
+        }
+        catch (ServiceUnavailableException e)
+        {
+            metrics.RecordOutcome("rejected", e.Code);
+            return ApiProblem.From(e, batching.Value.RetryAfterSeconds).ToResult(context);
+        }
+        using var _ = admission;
         IReadOnlyList<UploadedFrame> frames;
         try
         {

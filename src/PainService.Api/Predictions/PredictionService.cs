@@ -30,16 +30,26 @@ public sealed class PredictionService(
     {
         var deadline = time.GetUtcNow() + _options.RequestTimeout; // one budget for the whole request
         var model = RequireReadyModel();
+        var face = await PrepareAsync(image, model, deadline, cancellation);
+        var result = await EnqueueAsync(face.Input, deadline, cancellation);
+        return PredictResponseMapper.ToResponse(face, result);
+    }
+
+    private async Task<PreparedFace> PrepareAsync(ReadOnlyMemory<byte> image, ActiveModel model, DateTimeOffset deadline,
+        CancellationToken cancellation)
+    {
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         budget.CancelAfter(Remaining(deadline));
-        PreparedFace face;
         try
         {
             await _preparationSlots.WaitAsync(budget.Token);
             try
             {
                 // Resolved only once ready: readiness implies the detector was built, so a broken cascade is a 503 here.
-                face = await services.GetRequiredService<IFacePreparer>().PrepareAsync(image, model.Predictor.InputSize, budget.Token);
+                var face = await services.GetRequiredService<IFacePreparer>().PrepareAsync(image, model.Predictor.InputSize, budget.Token);
+                metrics.Decode.Observe(face.DecodeMs / 1000);
+                metrics.Detect.Observe(face.DetectMs / 1000);
+                return face;
             }
             finally
             {
@@ -50,10 +60,6 @@ public sealed class PredictionService(
         {
             throw Timeout(); // the deadline passed while waiting for a slot, decode memory or a detector
         }
-        metrics.Decode.Observe(face.DecodeMs / 1000);
-        metrics.Detect.Observe(face.DetectMs / 1000);
-        var result = await EnqueueAsync(face.Input, deadline, cancellation);
-        return PredictResponseMapper.ToResponse(face, result);
     }
 
     private TimeSpan Remaining(DateTimeOffset deadline)
@@ -65,11 +71,16 @@ public sealed class PredictionService(
     private ServiceUnavailableException Timeout() => new(ErrorCodes.RequestTimeout,
         $"No result within the request timeout ({_options.RequestTimeout.TotalSeconds:0.#} s).");
 
+    /// <summary>
+    /// Lets a request in; dispose when it is answered. Throws 503 shutting_down once shutdown began: requests
+    /// admitted before that are still run (the queue stays open for them).
+    /// </summary>
+    public IDisposable Admit() => queue.TryAdmit()
+        ?? throw new ServiceUnavailableException(ErrorCodes.ShuttingDown, "The service is shutting down.");
+
     /// <summary>Fails fast (before decoding) when no model may serve.</summary>
     public ActiveModel RequireReadyModel()
     {
-        if (queue.IsClosed)
-            throw new ServiceUnavailableException(ErrorCodes.ShuttingDown, "The service is shutting down.");
         if (!models.IsReady || models.Active is not { } model)
             throw new ServiceUnavailableException(ErrorCodes.ModelNotReady, $"The model is not ready: {models.Reason}.");
         return model;

@@ -64,6 +64,7 @@ public static class PredictionsApi
         ApiProblem problem;
         try
         {
+            using var admission = predictions.Admit();
             predictions.RequireReadyModel();
             var image = await ImageUploadReader.ReadAsync(context.Request, vision.Value.MaxUploadBytes, cancellation);
             var response = await predictions.PredictAsync(image, cancellation);
