@@ -75,6 +75,33 @@ public sealed class JobRoundTripTests : IDisposable
         Assert.Equal(["NoPain", "Mild", "Obvious"], probabilities.Select(p => p.Name));
         Assert.Equal(1.0, probabilities.Sum(p => p.Value.GetDouble()), 5);
         Assert.Contains(app.Logs.Lines, l => l.Contains($"test-admin model.activate {version}: Activated", StringComparison.Ordinal));
+
+        // The trained job's model evaluated by a second job that names it as "job:<id>".
+        var evaluation = await SubmitAsync(admin, "evaluate", dataset, 1, new JsonObject { ["checkpoint"] = $"job:{id}" });
+        var evaluationId = (await JsonAsync(evaluation)).GetProperty("id").GetString()!;
+        Assert.Equal(1, await worker.RunAsync(exitWhenIdle: true, maxJobs: null, CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(1)));
+        var evaluated = await JsonAsync(await admin.GetAsync($"/v1/jobs/{evaluationId}"));
+        Assert.Equal("succeeded", evaluated.GetProperty("status").GetString());
+        Assert.Equal(48, evaluated.GetProperty("metrics").GetProperty("n").GetInt32()); // fold-1 test list: 3 of 6 subjects × 16 frames
+        Assert.True(File.Exists(Path.Combine(evaluated.GetProperty("resultPath").GetString()!, "report.json")));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, evaluated.GetProperty("modelVersion").ValueKind); // a report, not a model
         Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"round trip took {clock.Elapsed} (training {trainedIn})");
+    }
+
+    [Fact]
+    public async Task AJobTheWorkerRefusesShowsAsFailedWithItsReasonAndCannotBeCancelled()
+    {
+        await using var app = _host.App();
+        var admin = Admin(app);
+        var id = (await JsonAsync(await SubmitAsync(admin, "train", _host.Root, 1, new JsonObject { ["epochz"] = 3 }))).GetProperty("id").GetString()!;
+
+        await new JobWorker(await _host.WorkerStoreAsync(), _host.StoreOptions, "w1", TextWriter.Null).RunAsync(exitWhenIdle: true, null, CancellationToken.None);
+
+        var job = await JsonAsync(await admin.GetAsync($"/v1/jobs/{id}"));
+        var failed = await JsonAsync(await admin.GetAsync("/v1/jobs?status=failed"));
+        Assert.Equal(("failed", "w1"), (job.GetProperty("status").GetString(), job.GetProperty("workerId").GetString()));
+        Assert.StartsWith("unknown job option(s): epochz", job.GetProperty("message").GetString());
+        Assert.Equal([id], failed.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("id").GetString()));
+        await Problems.AssertProblemAsync(await admin.PostAsync($"/v1/jobs/{id}/cancel", null), HttpStatusCode.Conflict, "job_finished");
     }
 }
