@@ -22,6 +22,9 @@ public static class JobRequestReader
     {
         if (request.ContentLength > MaxBodyBytes)
             throw Problem(413, ErrorCodes.PayloadTooLarge, "Payload too large", $"A job request is at most {MaxBodyBytes} bytes.");
+        // A chunked body has no length to check up front: Kestrel stops it at the limit instead (413 via the exception handler).
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = MaxBodyBytes;
         JsonNode? body;
         try
         {

@@ -79,6 +79,18 @@ public sealed class JobsApiTests : IDisposable
     }
 
     [Fact]
+    public async Task AnOversizedSubmissionIs413()
+    {
+        await using var app = _host.App();
+        var json = new JsonObject { ["kind"] = "train", ["dataset"] = "/d", ["options"] = new JsonObject { ["licenceNote"] = new string('x', 70_000) } }.ToJsonString();
+
+        var response = await Admin(app).PostAsync("/v1/jobs", new StringContent(json, Encoding.UTF8, "application/json"));
+
+        await Problems.AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
+        Assert.Empty(await (await _host.WorkerStoreAsync()).ListAsync());
+    }
+
+    [Fact]
     public async Task KindIsCaseInsensitiveAndFoldDefaultsTo1()
     {
         await using var app = _host.App();
