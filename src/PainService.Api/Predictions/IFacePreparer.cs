@@ -1,3 +1,4 @@
+using PainService.Vision;
 using PainService.Vision.Imaging;
 
 namespace PainService.Api.Predictions;
@@ -8,8 +9,11 @@ namespace PainService.Api.Predictions;
 /// </summary>
 public interface IFacePreparer
 {
-    /// <summary>Waits (without holding a thread) for decode memory and a free detector; the CPU work runs inline.</summary>
-    Task<PreparedFace> PrepareAsync(ReadOnlyMemory<byte> image, int inputSize, CancellationToken cancellation);
+    /// <summary>
+    /// The chosen faces, largest first (one for <see cref="FacePolicy.Largest"/>). Waits (without holding a thread)
+    /// for decode memory and a free detector; the CPU work runs inline.
+    /// </summary>
+    Task<IReadOnlyList<PreparedFace>> PrepareAsync(ReadOnlyMemory<byte> image, int inputSize, FacePolicy policy, CancellationToken cancellation);
 }
 
 /// <summary>A face ready for the model: its box in the upright image and the normalised 3×S×S input.</summary>

@@ -38,3 +38,6 @@ public sealed record ActionUnitDto(string Au, float Probability, bool Occurrence
 public sealed record ModelDto(string Name, string Version, string WeightsSha256, bool Trained);
 
 public sealed record TimingsDto(double DecodeMs, double DetectMs, double QueueMs, double InferenceMs);
+
+/// <summary>The answer of <c>?faces=all</c>: one result per detected face, largest first.</summary>
+public sealed record MultiFacePredictResponse(IReadOnlyList<PredictResponse> Faces);

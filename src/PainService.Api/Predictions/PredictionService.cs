@@ -3,6 +3,7 @@ using PainService.Api.Batching;
 using PainService.Api.Errors;
 using PainService.Api.Inference;
 using PainService.Api.Observability;
+using PainService.Vision;
 
 namespace PainService.Api.Predictions;
 
@@ -26,17 +27,22 @@ public sealed class PredictionService(
         options.Value.MaxConcurrentPreparations > 0 ? options.Value.MaxConcurrentPreparations : Environment.ProcessorCount);
 
     /// <summary>Throws ImageRejectedException (4xx) or ServiceUnavailableException (503).</summary>
-    public async Task<PredictResponse> PredictAsync(ReadOnlyMemory<byte> image, CancellationToken cancellation)
+    public async Task<PredictResponse> PredictAsync(ReadOnlyMemory<byte> image, CancellationToken cancellation) =>
+        (await PredictFacesAsync(image, FacePolicy.Largest, cancellation))[0];
+
+    /// <summary>Every chosen face of one image, largest first; the faces are queued together and share batches.</summary>
+    public async Task<IReadOnlyList<PredictResponse>> PredictFacesAsync(ReadOnlyMemory<byte> image, FacePolicy policy,
+        CancellationToken cancellation)
     {
         var deadline = time.GetUtcNow() + _options.RequestTimeout; // one budget for the whole request
         var model = RequireReadyModel();
-        var face = await PrepareAsync(image, model, deadline, cancellation);
-        var result = await EnqueueAsync(face.Input, deadline, cancellation);
-        return PredictResponseMapper.ToResponse(face, result);
+        var faces = await PrepareAsync(image, model, policy, deadline, cancellation);
+        var results = await Task.WhenAll(faces.Select(f => EnqueueAsync(f.Input, deadline, cancellation)));
+        return faces.Zip(results, PredictResponseMapper.ToResponse).ToArray();
     }
 
-    private async Task<PreparedFace> PrepareAsync(ReadOnlyMemory<byte> image, ActiveModel model, DateTimeOffset deadline,
-        CancellationToken cancellation)
+    private async Task<IReadOnlyList<PreparedFace>> PrepareAsync(ReadOnlyMemory<byte> image, ActiveModel model, FacePolicy policy,
+        DateTimeOffset deadline, CancellationToken cancellation)
     {
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         budget.CancelAfter(Remaining(deadline));
@@ -46,10 +52,10 @@ public sealed class PredictionService(
             try
             {
                 // Resolved only once ready: readiness implies the detector was built, so a broken cascade is a 503 here.
-                var face = await services.GetRequiredService<IFacePreparer>().PrepareAsync(image, model.Predictor.InputSize, budget.Token);
-                metrics.Decode.Observe(face.DecodeMs / 1000);
-                metrics.Detect.Observe(face.DetectMs / 1000);
-                return face;
+                var faces = await services.GetRequiredService<IFacePreparer>().PrepareAsync(image, model.Predictor.InputSize, policy, budget.Token);
+                metrics.Decode.Observe(faces[0].DecodeMs / 1000);
+                metrics.Detect.Observe(faces[0].DetectMs / 1000);
+                return faces;
             }
             finally
             {

@@ -28,9 +28,11 @@ public static class PredictionsApi
                 + "run through GraphAU-Pain. `actionUnits[].probability` is the AU head's cosine score: it was trained as "
                 + "an occurrence probability in stage 1 (AU detection) and is not re-calibrated by pain training. "
                 + "When the embedded untrained reference model answers, `model.trained` is false and the response "
-                + "carries `Warning: 299 - \"untrained model: not for clinical use\"`.")
+                + "carries `Warning: 299 - \"untrained model: not for clinical use\"`. With `?faces=all` (or "
+                + "Vision:FacePolicy=All) every detected face is scored and the answer is `{\"faces\":[…]}`, largest first.")
             .WithMetadata(new ImageUploadMetadata())
             .Produces<PredictResponse>(StatusCodes.Status200OK)
+            .Produces<MultiFacePredictResponse>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -54,6 +56,7 @@ public static class PredictionsApi
 
     public static async Task<IResult> PredictAsync(
         HttpContext context,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "faces")] string? faces,
         PredictionService predictions,
         ServiceMetrics metrics,
         IOptions<VisionOptions> vision,
@@ -67,12 +70,15 @@ public static class PredictionsApi
             using var admission = predictions.Admit();
             predictions.RequireReadyModel();
             var image = await ImageUploadReader.ReadAsync(context.Request, vision.Value.MaxUploadBytes, cancellation);
-            var response = await predictions.PredictAsync(image, cancellation);
-            if (!response.Model.Trained)
+            var policy = FacePolicyOf(faces, vision.Value.FacePolicy);
+            var responses = await predictions.PredictFacesAsync(image, policy, cancellation);
+            if (!responses[0].Model.Trained)
                 context.Response.Headers.Warning = UntrainedWarning;
             metrics.RecordOutcome("success", "ok");
             metrics.EndToEnd.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
-            return TypedResults.Ok(response);
+            return policy == FacePolicy.All
+                ? TypedResults.Ok(new MultiFacePredictResponse(responses))
+                : TypedResults.Ok(responses[0]);
         }
         catch (ApiProblemException e)
         {
@@ -90,6 +96,16 @@ public static class PredictionsApi
         metrics.EndToEnd.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
         return problem.ToResult(context);
     }
+
+    /// <summary><c>?faces=all|largest</c> overrides Vision:FacePolicy for one request.</summary>
+    private static FacePolicy FacePolicyOf(string? faces, FacePolicy configured) => faces?.ToLowerInvariant() switch
+    {
+        null or "" => configured,
+        "all" => FacePolicy.All,
+        "largest" => FacePolicy.Largest,
+        _ => throw new ApiProblemException(new ApiProblem(400, ErrorCodes.BadRequest, "Bad faces parameter",
+            "The faces parameter must be 'largest' or 'all'.")),
+    };
 }
 
 /// <summary>Marks endpoints whose body is uploaded images; the OpenAPI transformer describes the body from it.</summary>

@@ -182,4 +182,26 @@ public sealed class PredictApiTests
 
         await Problems.AssertProblemAsync(response, HttpStatusCode.NotFound, "not_found");
     }
+
+    [Fact]
+    public async Task FacesAllScoresEveryFaceLargestFirstAndDefaultIsTheLargest()
+    {
+        var predictor = new FakePredictor();
+        await using var app = new PainApiFactory { Predictor = predictor, Settings = { ["Batching:MaxBatchDelay"] = "00:00:00.300" } };
+        var client = await app.StartAsync();
+
+        var all = await client.PostAsync("/v1/pain/predict?faces=all", Raw("FACES:3"));
+        var largest = await client.PostAsync("/v1/pain/predict", Raw("FACES:3"));
+        var bad = await client.PostAsync("/v1/pain/predict?faces=some", Raw("FACES:3"));
+
+        Assert.Equal(HttpStatusCode.OK, all.StatusCode);
+        var faces = JsonDocument.Parse(await all.Content.ReadAsStringAsync()).RootElement.GetProperty("faces").EnumerateArray().ToArray();
+        Assert.Equal([0, 10, 20], faces.Select(f => f.GetProperty("face").GetProperty("x").GetInt32()));
+        Assert.Equal([3f, 2f, 1f], faces.Select(f => f.GetProperty("logits")[0].GetSingle())); // each face its own result
+        Assert.Contains(3, predictor.BatchSizes); // the faces shared one forward pass
+        var single = JsonDocument.Parse(await largest.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(3f, single.GetProperty("logits")[0].GetSingle());
+        Assert.Equal(0, single.GetProperty("face").GetProperty("x").GetInt32());
+        await Problems.AssertProblemAsync(bad, HttpStatusCode.BadRequest, "bad_request");
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using PainService.Api.Predictions;
+using PainService.Vision;
 using PainService.Vision.Imaging;
 
 namespace PainService.Api.Tests.Support;
@@ -15,8 +16,23 @@ public sealed class FakeFacePreparer : IFacePreparer
     /// <summary>When set, "BLOCK" images wait for it (a slow decode/detect).</summary>
     public ManualResetEventSlim? Gate { get; init; }
 
-    public Task<PreparedFace> PrepareAsync(ReadOnlyMemory<byte> image, int inputSize, CancellationToken cancellation) =>
-        Task.FromResult(Prepare(image, inputSize));
+    /// <summary>"FACES:n" holds n faces (values n..1, largest first); other images one face.</summary>
+    public Task<IReadOnlyList<PreparedFace>> PrepareAsync(ReadOnlyMemory<byte> image, int inputSize, FacePolicy policy,
+        CancellationToken cancellation)
+    {
+        var face = Prepare(image, inputSize);
+        var text = Encoding.ASCII.GetString(image.Span);
+        if (!text.StartsWith("FACES:", StringComparison.Ordinal))
+            return Task.FromResult<IReadOnlyList<PreparedFace>>([face]);
+        var count = int.Parse(text[6..], System.Globalization.CultureInfo.InvariantCulture);
+        var faces = Enumerable.Range(0, count).Select(i =>
+        {
+            var input = new float[3 * inputSize * inputSize];
+            input[0] = count - i;
+            return new PreparedFace(new FaceBox(10 * i, 0, 100 - 10 * i, 100 - 10 * i), input, 1.5, 2.5);
+        }).ToArray();
+        return Task.FromResult<IReadOnlyList<PreparedFace>>(policy == FacePolicy.All ? faces : [faces[0]]);
+    }
 
     private PreparedFace Prepare(ReadOnlyMemory<byte> image, int inputSize)
     {
