@@ -22,11 +22,11 @@ public sealed class EndToEndTrainingTests(ITestOutputHelper output) : IDisposabl
     public async Task SynthSftTrainEvaluateLearnsTheSyntheticTask()
     {
         string data = _dir.Combine("data"), sft = _dir.Combine("sft"), train = _dir.Combine("train"), report = _dir.Combine("report");
-        string[] common = ["--preset", "ci", "--batch-size", "16", "--lr", "2e-3", "--crop", "Fixed", "--jitter", "0.2", "--threads", "2"];
+        string[] common = ["--preset", "ci", "--batch-size", "16", "--lr", "2e-3", "--crop", "Fixed", "--jitter", "0.2", "--threads", "1"];
 
         Assert.Equal(0, await Cli.RunAsync("synth", "--out", data, "--subjects", "8", "--frames", "80"));
-        Assert.Equal(0, await Cli.RunAsync(["sft", "--dataset", data, "--out", sft, "--epochs", "4", .. common]));
-        Assert.Equal(0, await Cli.RunAsync(["train", "--dataset", data, "--out", train, "--init", Path.Combine(sft, "best.ckpt"), "--epochs", "12", "--temperature-scaling", .. common]));
+        Assert.Equal(0, await Cli.RunAsync(["sft", "--dataset", data, "--out", sft, "--epochs", "3", .. common]));
+        Assert.Equal(0, await Cli.RunAsync(["train", "--dataset", data, "--out", train, "--init", Path.Combine(sft, "best.ckpt"), "--epochs", "20", "--temperature-scaling", .. common]));
         Assert.Equal(0, await Cli.RunAsync("evaluate", "--checkpoint", Path.Combine(train, "best.ckpt"), "--dataset", data, "--fold", "1", "--out", report));
 
         var result = JsonSerializer.Deserialize<ReportDocument>(File.ReadAllText(Path.Combine(report, EvaluationReport.JsonFile)), EvaluationReport.Json)!;
@@ -35,9 +35,10 @@ public sealed class EndToEndTrainingTests(ITestOutputHelper output) : IDisposabl
         foreach (var epoch in result.History!)
             output.WriteLine(FormattableString.Invariant($"epoch {epoch.Epoch}: loss {epoch.TrainLoss:0.000} val F1 {epoch.ValidationMacroF1:0.000} {1000 * epoch.Seconds / epoch.Images:0.0} s/1000 img"));
 
-        Assert.True(result.Macro.F1 >= 0.5, $"macro-F1 {result.Macro.F1:0.000} is not far above chance");
+        // Measured on this configuration (1 libtorch thread): macro-F1 0.710, accuracy 0.800 on the 240 test frames.
+        Assert.True(result.Macro.F1 >= 0.55, $"macro-F1 {result.Macro.F1:0.000} is not far above chance");
         Assert.Equal(240, result.N); // fold 1 tests on 3 of the 8 subjects
-        Assert.InRange(result.History!.Count, 1, 12); // best.ckpt carries the history up to the selected epoch
+        Assert.InRange(result.History!.Count, 1, 20); // best.ckpt carries the history up to the selected epoch
         Assert.True(File.Exists(Path.Combine(report, EvaluationReport.CurvesFile)));
         using var reader = NativeCheckpoint.Open(Path.Combine(train, "best.ckpt"));
         Assert.True(reader.Manifest.Metadata["temperature"]!.GetValue<double>() > 0);
