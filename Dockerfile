@@ -30,16 +30,19 @@ COPY src/PainService.Worker/PainService.Worker.csproj src/PainService.Worker/
 RUN dotnet restore src/PainService.Api/PainService.Api.csproj -p:PainServiceTorchBackend=${TORCH_BACKEND} \
  && dotnet restore src/PainService.Worker/PainService.Worker.csproj -p:PainServiceTorchBackend=${TORCH_BACKEND}
 COPY src/ src/
-COPY appsettings.json ./
+# The API project links the root configuration files into its output (see its csproj).
+COPY appsettings.json appsettings.Development.json ./
 # Publish runs the ELF fix-up of build/ElfWeakVersionNeeds.targets on libLibTorchSharp.so (a no-op in effect on
-# Ubuntu 24.04, whose libstdc++ already has GLIBCXX_3.4.32) and copies the Haar cascade into Cascades/.
+# Ubuntu 24.04, whose libstdc++ already has GLIBCXX_3.4.32), copies the Haar cascade into Cascades/ and each
+# product's appsettings.json beside it. The Development settings (a development-only API key) stay out of the image.
 RUN dotnet publish src/PainService.Api/PainService.Api.csproj -c Release --no-restore \
       -p:PainServiceTorchBackend=${TORCH_BACKEND} -o /out/api \
  && dotnet publish src/PainService.Worker/PainService.Worker.csproj -c Release --no-restore \
       -p:PainServiceTorchBackend=${TORCH_BACKEND} -o /out/worker \
- && cp appsettings.json /out/api/ && cp appsettings.json /out/worker/ \
+ && rm -f /out/api/appsettings.Development.json \
  && test -f /out/api/Cascades/haarcascade_frontalface_default.xml \
- && test -f /out/api/libLibTorchSharp.so && test -f /out/worker/libLibTorchSharp.so
+ && test -f /out/api/libLibTorchSharp.so && test -f /out/worker/libLibTorchSharp.so \
+ && test -f /out/api/appsettings.json && test -f /out/worker/appsettings.json
 
 # ---------------------------------------------------------------------------------------------------------------
 # Runtime bases. Both are Ubuntu 24.04 so the same apt package names apply below.

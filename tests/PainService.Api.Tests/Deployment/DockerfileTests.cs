@@ -73,6 +73,23 @@ public sealed class DockerfileTests
     }
 
     [Fact]
+    public void Repository_files_the_projects_link_in_are_part_of_the_build_context()
+    {
+        // A csproj item like $(RepoRoot)appsettings.json fails the image build if the Dockerfile never copies it.
+        var sources = DockerfileModel.InStage("build").Where(i => i.Keyword == "COPY")
+            .SelectMany(i => i.Arguments.Split(' ')[..^1]).Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+        var linked = new[] { "src/PainService.Api/PainService.Api.csproj", "src/PainService.Worker/PainService.Worker.csproj" }
+            .SelectMany(p => XDocument.Load(Path.Combine(RepoPaths.Root, p)).Descendants())
+            .SelectMany(e => ((string?)e.Attribute("Include") ?? "").Split(';'))
+            .Where(i => i.StartsWith("$(RepoRoot)", StringComparison.Ordinal))
+            .Select(i => i["$(RepoRoot)".Length..]).ToArray();
+        Assert.Contains("appsettings.json", linked);
+        foreach (var file in linked)
+            Assert.True(sources.Any(s => s == file || file.StartsWith(s.TrimEnd('/') + "/", StringComparison.Ordinal)),
+                $"Dockerfile build stage does not copy {file}, which a project includes");
+    }
+
+    [Fact]
     public void Cascade_is_copied_from_the_vision_project_to_where_the_dockerfile_checks_for_it()
     {
         Assert.True(File.Exists(Path.Combine(RepoPaths.Root, "src/PainService.Vision/Cascades", Cascade)));
