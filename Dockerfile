@@ -30,7 +30,7 @@ COPY src/PainService.Worker/PainService.Worker.csproj src/PainService.Worker/
 RUN dotnet restore src/PainService.Api/PainService.Api.csproj -p:PainServiceTorchBackend=${TORCH_BACKEND} \
  && dotnet restore src/PainService.Worker/PainService.Worker.csproj -p:PainServiceTorchBackend=${TORCH_BACKEND}
 COPY src/ src/
-# The API project links the root configuration files into its output (see its csproj).
+# The API and the worker link the root configuration file into their output (see their csproj).
 COPY appsettings.json appsettings.Development.json ./
 # Publish runs the ELF fix-up of build/ElfWeakVersionNeeds.targets on libLibTorchSharp.so (a no-op in effect on
 # Ubuntu 24.04, whose libstdc++ already has GLIBCXX_3.4.32), copies the Haar cascade into Cascades/ and each

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
+using PainService.Configuration;
 
 namespace PainService.Api.Configuration;
 
@@ -11,18 +12,10 @@ namespace PainService.Api.Configuration;
 /// </summary>
 public static class RootAppSettings
 {
-    public const string FileName = "appsettings.json";
+    public const string FileName = AppSettingsLocator.FileName;
 
     /// <summary>The folder holding the root appsettings.json, or null when none is found.</summary>
-    public static string? FindDirectory(params string?[] startPoints)
-    {
-        foreach (var start in startPoints)
-            for (var dir = start is null ? null : new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "PainService.sln")) && File.Exists(Path.Combine(dir.FullName, FileName)))
-                    return dir.FullName;
-        var beside = AppContext.BaseDirectory;
-        return File.Exists(Path.Combine(beside, FileName)) ? beside : null;
-    }
+    public static string? FindDirectory(params string?[] startPoints) => AppSettingsLocator.FindDirectory(startPoints);
 
     public static WebApplicationBuilder UseRootAppSettings(this WebApplicationBuilder builder)
     {

@@ -1,13 +1,14 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
+using PainService.Configuration;
 using PainService.Jobs;
 using PainService.Worker.Jobs;
 
 namespace PainService.Worker.Commands;
 
 /// <summary>
-/// <c>run</c>: the job worker. Store settings come from the <c>Jobs</c> section of appsettings.json (working folder
-/// or beside the binary), then <c>Jobs__*</c> environment variables, then these options.
+/// <c>run</c>: the job worker. Store settings come from the <c>Jobs</c> section of the appsettings.json shared with the API
+/// (repository root, or the copy beside the binary), then <c>Jobs__*</c> environment variables, then these options.
 /// </summary>
 internal static class RunCommand
 {
@@ -51,11 +52,11 @@ internal static class RunCommand
 
     private static JobStoreOptions Load()
     {
-        var configuration = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
-            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
-            .AddEnvironmentVariables()
-            .Build();
+        // The same appsettings.json as the API (so both open the same job store), then Jobs__* variables.
+        var builder = new ConfigurationBuilder();
+        if (AppSettingsLocator.FindDirectory(Directory.GetCurrentDirectory(), AppContext.BaseDirectory) is { } directory)
+            builder.AddJsonFile(Path.Combine(directory, AppSettingsLocator.FileName), optional: false);
+        var configuration = builder.AddEnvironmentVariables().Build();
         var options = new JobStoreOptions();
         configuration.GetSection(JobStoreOptions.SectionName).Bind(options);
         return options;
