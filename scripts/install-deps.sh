@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # Installs the system packages PainService needs on Debian 12 (idempotent; installs only what is missing).
+# Running the service needs only the first; the others are for the test suite (scripts/test.sh passes --test).
 #   libgtk-3-0   OpenCvSharp's official Linux runtime links against GTK3 (highgui) even though we never open a window.
 #   postgresql   the worker's job-store tests run against a real PostgreSQL (started by scripts/test.sh).
 #   fonts-dejavu-core  text in the worker's report figures (Skia's dependency-free build has no fonts of its own).
 #   chromium     the browser test drives Debian's chromium through Playwright (never a downloaded browser build).
 #   docker-compose  the deployment tests run `docker-compose config` (client only; no Docker engine is needed).
-# Usage: scripts/install-deps.sh [extra-package ...]
+# Usage: scripts/install-deps.sh [--test] [extra-package ...]
 set -euo pipefail
-wanted=(libgtk-3-0 postgresql fonts-dejavu-core chromium docker-compose "$@")
+wanted=(libgtk-3-0)
+if [ "${1:-}" = "--test" ]; then
+  shift
+  wanted+=(postgresql fonts-dejavu-core chromium docker-compose)
+fi
+wanted+=("$@")
 missing=()
 for p in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

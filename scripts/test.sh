@@ -3,7 +3,7 @@
 # Prints one closing line: "tests: N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh --test
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 # The job-store tests run against a real, throwaway PostgreSQL (stopped on exit); without it they are skipped.
 if [ -z "${PAINSERVICE_TEST_POSTGRES:-}" ]; then
