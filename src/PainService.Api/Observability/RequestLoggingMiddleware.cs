@@ -15,19 +15,30 @@ public sealed partial class RequestLoggingMiddleware(RequestDelegate next, ILogg
     public async Task InvokeAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
+        string? failure = null;
         try
         {
             await next(context);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            failure = "client_closed"; // the caller went away; nothing is answered
+            throw;
+        }
+        catch
+        {
+            failure = "internal_error"; // the exception handler (outside this middleware) answers 500
+            throw;
         }
         finally
         {
             var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(unmatched)";
             var client = context.User.Identity?.IsAuthenticated == true ? context.User.Identity.Name ?? "?" : "anonymous";
-            var code = context.Items.TryGetValue(ProblemCodeItem, out var value) ? value as string ?? "" : "";
+            var code = failure ?? (context.Items.TryGetValue(ProblemCodeItem, out var value) ? value as string ?? "" : "");
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var quiet = route.StartsWith("/health", StringComparison.Ordinal) || route.StartsWith("/metrics", StringComparison.Ordinal);
             Log(logger, quiet ? LogLevel.Debug : LogLevel.Information, context.TraceIdentifier, client,
-                context.Request.Method, route, context.Response.StatusCode, code, elapsed);
+                context.Request.Method, route, failure switch { "client_closed" => 499, not null => 500, _ => context.Response.StatusCode }, code, elapsed);
         }
     }
 
