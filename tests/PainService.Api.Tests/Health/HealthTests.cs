@@ -123,4 +123,29 @@ public sealed class HealthTests
             File.Delete(empty);
         }
     }
+
+    [Fact]
+    public async Task BrieflyMissingCheckpointIsRetriedThenServed()
+    {
+        var loader = new FakeLoader(new FakePredictor()) { MissingFirst = 2 };
+        await using var app = new PainApiFactory { Loader = loader };
+        var client = await app.StartAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(client, "/health/ready")).Status);
+        Assert.Equal(3, loader.Attempts);
+    }
+
+    [Fact]
+    public async Task CheckpointStillMissingAfterRetriesKeepsTheServiceNotReady()
+    {
+        var loader = new FakeLoader(new FakePredictor()) { MissingFirst = 100 };
+        await using var app = new PainApiFactory { Loader = loader };
+        var client = await app.StartAsync(TimeSpan.FromSeconds(30));
+
+        var ready = await GetAsync(client, "/health/ready");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.Status);
+        Assert.Contains("does not exist", Reason(ready.Body));
+        Assert.Equal(4, loader.Attempts); // the first try and three retries
+    }
 }

@@ -11,9 +11,16 @@ public sealed class FakeLoader(IPainPredictor predictor) : IPredictorLoader
 
     public Exception? Throw { get; init; }
 
+    /// <summary>The first N loads throw FileNotFoundException (a model store mount that is late).</summary>
+    public int MissingFirst { get; init; }
+
+    public int Attempts { get; private set; }
+
     public IPainPredictor Load()
     {
         Gate?.Wait(TimeSpan.FromSeconds(30));
+        if (++Attempts <= MissingFirst)
+            throw new FileNotFoundException("Model checkpoint '/models/best.ckpt' (Model:CheckpointPath) does not exist.");
         if (Throw is { } e)
             throw e;
         return predictor;
