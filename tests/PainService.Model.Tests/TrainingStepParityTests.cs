@@ -13,12 +13,26 @@ namespace PainService.Model.Tests;
 /// </summary>
 public sealed class TrainingStepParityTests(ITestOutputHelper output)
 {
+    /// <summary>Norms, the loss and learning rates are compared purely relatively (no floor): each is far from zero.</summary>
+    private const double PureRelative = 1e-300;
+
+    /// <summary>
+    /// Adam's first step moves every element by about lr·sign(g) unless g is exactly 0 (WEIGHTS.md §5), so a
+    /// step's L2 counts the elements whose gradient is non-zero or far above eps. Elements whose gradient the
+    /// reference computes as exactly 0 (or ~1e-8) but ours, in another float32 summation order, as slightly
+    /// more move by a full lr: measured up to 4.7e-4 relative (backbone.layer4.2.conv3.weight and
+    /// global_linear.fc.weight, ~1M elements each). The step's L2 is therefore held to 1e-3; gradients, loss,
+    /// learning rates, parameters and BatchNorm statistics to 1e-4 (measured ≤ 2.7e-5).
+    /// </summary>
+    private const double StepNormTolerance = 1e-3;
+
     [Fact]
     public void OneAdamWStepMatchesTheReference()
     {
         var golden = Golden.Json("train_step.json");
         var setup = golden.GetProperty("setup");
         var parity = new Parity(output);
+        var stepNorms = new Parity(output, StepNormTolerance);
         using var net = Models.FormulaPainNet();
         net.train();
 
@@ -42,18 +56,18 @@ public sealed class TrainingStepParityTests(ITestOutputHelper output)
             foreach (var p in golden.GetProperty("params_after_step").EnumerateObject())
             {
                 var grad = net.get_parameter(p.Name).grad!;
-                parity.Close($"{p.Name} grad_l2", p.Value.GetProperty("grad_l2").GetDouble(), grad.norm().to_type(ScalarType.Float64).item<double>());
+                parity.Close($"{p.Name} grad_l2", p.Value.GetProperty("grad_l2").GetDouble(), grad.norm().to_type(ScalarType.Float64).item<double>(), floor: PureRelative);
             }
             optimizer.step();
         }
-        parity.Close("loss", golden.GetProperty("loss").GetDouble(), loss);
+        parity.Close("loss", golden.GetProperty("loss").GetDouble(), loss, floor: PureRelative);
 
         foreach (var p in golden.GetProperty("params_after_step").EnumerateObject())
         {
             var after = net.get_parameter(p.Name);
             using var delta = after.detach() - before[p.Name];
             parity.AllClose($"{p.Name} after_first8", p.Value.GetProperty("after_first8").Doubles(), Parity.Values(after).Take(8).ToArray());
-            parity.Close($"{p.Name} delta_l2", p.Value.GetProperty("delta_l2").GetDouble(), delta.norm().to_type(ScalarType.Float64).item<double>());
+            stepNorms.Close($"{p.Name} delta_l2", p.Value.GetProperty("delta_l2").GetDouble(), delta.norm().to_type(ScalarType.Float64).item<double>(), floor: PureRelative);
         }
 
         var state = net.state_dict();
@@ -65,16 +79,16 @@ public sealed class TrainingStepParityTests(ITestOutputHelper output)
                 var actual = Parity.Values(state[$"{bn.Name}.{stat}"]);
                 parity.AllClose($"{bn.Name}.{stat} after_first8", e.GetProperty("after_first8").Doubles(), actual.Take(8).ToArray());
                 parity.Close($"{bn.Name}.{stat} after_sum", e.GetProperty("after_sum").GetDouble(), actual.Sum());
-                parity.Close($"{bn.Name}.{stat} after_l2", e.GetProperty("after_l2").GetDouble(), Math.Sqrt(actual.Sum(v => v * v)));
+                parity.Close($"{bn.Name}.{stat} after_l2", e.GetProperty("after_l2").GetDouble(), Math.Sqrt(actual.Sum(v => v * v)), floor: PureRelative);
             }
             Assert.Equal(bn.Value.GetProperty("num_batches_tracked").GetInt64(), state[$"{bn.Name}.num_batches_tracked"].item<long>());
         }
 
         var lr = golden.GetProperty("lr_schedule").GetProperty("values");
-        parity.Close("lr iter0", lr.GetProperty("iter0 (epoch 0, iteration 0)").GetDouble(), schedule.At(0, 0));
-        parity.Close("lr iter5", lr.GetProperty("iter5 (epoch 0, iteration 5)").GetDouble(), schedule.At(0, 5));
-        parity.Close("lr iter79", lr.GetProperty("iter79 (epoch 7, iteration 9)").GetDouble(), schedule.At(7, 9), floor: 1e-12);
-        output.WriteLine($"training step: max relative error {parity.MaxRelative:E3} ({parity.MaxWhat})");
+        parity.Close("lr iter0", lr.GetProperty("iter0 (epoch 0, iteration 0)").GetDouble(), schedule.At(0, 0), floor: PureRelative);
+        parity.Close("lr iter5", lr.GetProperty("iter5 (epoch 0, iteration 5)").GetDouble(), schedule.At(0, 5), floor: PureRelative);
+        parity.Close("lr iter79", lr.GetProperty("iter79 (epoch 7, iteration 9)").GetDouble(), schedule.At(7, 9), floor: PureRelative);
+        output.WriteLine($"training step: max relative error {parity.MaxRelative:E3} ({parity.MaxWhat}); step L2 {stepNorms.MaxRelative:E3} ({stepNorms.MaxWhat})");
         foreach (var t in before.Values) t.Dispose();
     }
 
