@@ -11,6 +11,10 @@ if [ -z "${PAINSERVICE_TEST_POSTGRES:-}" ]; then
   trap 'scripts/postgres-throwaway.sh stop "$pgdir"; rm -rf "$pgdir"' EXIT
   if PAINSERVICE_TEST_POSTGRES=$(scripts/postgres-throwaway.sh start "$pgdir"); then
     export PAINSERVICE_TEST_POSTGRES
+  elif [ "${CI:-}" = "true" ]; then
+    # In CI a skipped PostgreSQL suite would hide a broken job store: fail instead.
+    echo "test.sh: could not start PostgreSQL (required in CI)" >&2
+    exit 1
   else
     echo "test.sh: could not start PostgreSQL; the PostgreSQL job-store tests will be skipped" >&2
     unset PAINSERVICE_TEST_POSTGRES

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using PainService.Api.Tests.Support;
@@ -23,7 +22,6 @@ public sealed class JobRoundTripTests : IDisposable
     [Fact]
     public async Task ATrainJobSubmittedThroughTheApiIsRunByTheWorkerAndItsModelIsActivatedAndServes()
     {
-        var clock = Stopwatch.StartNew();
         var dataset = Path.Combine(_host.Root, "data");
         // A few-second synthetic set (6 subjects × 16 frames, 2 folds), the worker tests' "tiny" recipe.
         SyntheticDatasetGenerator.Generate(dataset, new SynthOptions { Subjects = 6, FramesPerSubject = 16, Folds = 2, Seed = 11, NoPainShare = 0.5, ObviousShare = 0.2 });
@@ -40,8 +38,7 @@ public sealed class JobRoundTripTests : IDisposable
         var id = (await JsonAsync(submitted)).GetProperty("id").GetString()!;
 
         var worker = new JobWorker(await _host.WorkerStoreAsync(), _host.StoreOptions, "round-trip-worker", TextWriter.Null);
-        var finished = await worker.RunAsync(exitWhenIdle: true, maxJobs: null, CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(3));
-        var trainedIn = clock.Elapsed;
+        var finished = await worker.RunAsync(exitWhenIdle: true, maxJobs: null, CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(10)); // a bound against hangs, not a speed goal
 
         var job = await JsonAsync(await admin.GetAsync($"/v1/jobs/{id}"));
         Assert.Equal(1, finished);
@@ -85,7 +82,6 @@ public sealed class JobRoundTripTests : IDisposable
         Assert.Equal(48, evaluated.GetProperty("metrics").GetProperty("n").GetInt32()); // fold-1 test list: 3 of 6 subjects × 16 frames
         Assert.True(File.Exists(Path.Combine(evaluated.GetProperty("resultPath").GetString()!, "report.json")));
         Assert.Equal(System.Text.Json.JsonValueKind.Null, evaluated.GetProperty("modelVersion").ValueKind); // a report, not a model
-        Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"round trip took {clock.Elapsed} (training {trainedIn})");
     }
 
     [Fact]

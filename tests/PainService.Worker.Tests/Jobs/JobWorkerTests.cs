@@ -83,7 +83,7 @@ public sealed class JobWorkerTests : IDisposable
         var job = await store.SubmitAsync(new JobSubmission(JobKind.Train, data, 1, options.ToJsonString()));
 
         var child = WorkerProcess.Start("run", "--connection", Options.ConnectionString, "--work-dir", Options.WorkDirectory, "--heartbeat", "00:00:00.2", "--exit-when-idle");
-        WorkerProcess.KillAfter(child, Path.Combine(Options.WorkDirectory, job.Id, "epoch1.ckpt"), TimeSpan.FromMinutes(4));
+        WorkerProcess.KillAfter(child, Path.Combine(Options.WorkDirectory, job.Id, "last.ckpt"), TimeSpan.FromMinutes(4));
         var orphan = await store.GetAsync(job.Id);
         Assert.Equal((JobStatus.Running, 1), (orphan!.Status, orphan.Attempts));
 

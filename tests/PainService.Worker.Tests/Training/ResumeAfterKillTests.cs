@@ -26,7 +26,8 @@ public sealed class ResumeAfterKillTests : IDisposable
         var run = _dir.Combine("run");
         var child = WorkerProcess.Start(TinyDataset.TrainArgs(data, run, epochs: 3));
 
-        WorkerProcess.KillAfter(child, Path.Combine(run, "epoch1.ckpt"), TimeSpan.FromMinutes(4));
+        // last.ckpt is copied after epochN.ckpt is written: waiting for it means the first epoch is fully saved.
+        WorkerProcess.KillAfter(child, Path.Combine(run, "last.ckpt"), TimeSpan.FromMinutes(4));
         var killed = StateOf(Path.Combine(run, "last.ckpt"));
         Assert.InRange(killed.EpochsDone, 1, 2);                // the last completed epoch survived the kill
         Assert.False(File.Exists(Path.Combine(run, "epoch3.ckpt")));
