@@ -3,6 +3,7 @@ using PainService.Api.Predictions;
 using PainService.Vision;
 using PainService.Vision.Detection;
 using PainService.Vision.Imaging;
+using PainService.Vision.Memory;
 using PainService.Vision.Pipeline;
 
 namespace PainService.Api.Vision;
@@ -12,6 +13,9 @@ public static class VisionSetup
     /// <summary>Decoder, pooled Haar detectors and the face pipeline, from the "Vision" section.</summary>
     public static IServiceCollection AddPainVision(this IServiceCollection services)
     {
+        // Bursts of large frames otherwise leave glibc arenas holding hundreds of MB (see NativeMemoryTuning).
+        NativeMemoryTuning.Apply();
+        services.AddInMemoryUploads();
         services.AddOptions<VisionOptions>().BindConfiguration(VisionOptions.SectionName);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<VisionOptions>>().Value);
         services.AddSingleton<ImageDecoder>();
