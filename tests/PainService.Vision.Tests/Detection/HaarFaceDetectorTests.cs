@@ -105,10 +105,9 @@ public sealed class HaarFaceDetectorTests
         big.CopyPixelDataTo(rgb);
         var busy = new DecodedImage(rgb, 1024, 1024);
 
-        using var started = new ManualResetEventSlim();
-        var first = Task.Run(() => { started.Set(); return pool.Detect(busy); });
-        started.Wait();
-        Thread.Sleep(50); // the first call has taken the slot
+        var first = Task.Run(() => pool.Detect(busy));
+        Assert.True(SpinWait.SpinUntil(() => pool.FreeSlots == 0 || first.IsCompleted, TimeSpan.FromMinutes(1)));
+        Assert.False(first.IsCompleted, "the first call should still hold the only slot");
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(150));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         Assert.Throws<OperationCanceledException>(() => pool.Detect(GoldenFiles.AstronautDecoded, cts.Token));
