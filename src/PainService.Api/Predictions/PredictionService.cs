@@ -26,6 +26,10 @@ public sealed class PredictionService(
     private readonly SemaphoreSlim _preparationSlots = new(
         options.Value.MaxConcurrentPreparations > 0 ? options.Value.MaxConcurrentPreparations : Environment.ProcessorCount);
 
+    // Frames waiting for a preparation slot are bounded like the inference queue: past MaxQueueLength the answer is
+    // an immediate 503 queue_full, not a wait that ends in request_timeout with the body held in memory.
+    private int _waitingForPreparation;
+
     /// <summary>Throws ImageRejectedException (4xx) or ServiceUnavailableException (503).</summary>
     public async Task<PredictResponse> PredictAsync(ReadOnlyMemory<byte> image, CancellationToken cancellation) =>
         (await PredictFacesAsync(image, FacePolicy.Largest, cancellation))[0];
@@ -48,7 +52,7 @@ public sealed class PredictionService(
         budget.CancelAfter(Remaining(deadline));
         try
         {
-            await _preparationSlots.WaitAsync(budget.Token);
+            await WaitForPreparationSlotAsync(budget.Token);
             try
             {
                 // Resolved only once ready: readiness implies the detector was built, so a broken cascade is a 503 here.
@@ -65,6 +69,28 @@ public sealed class PredictionService(
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
             throw Timeout(); // the deadline passed while waiting for a slot, decode memory or a detector
+        }
+    }
+
+    /// <summary>Frames waiting for a preparation slot right now (diagnostics, tests).</summary>
+    public int WaitingForPreparation => Volatile.Read(ref _waitingForPreparation);
+
+    private async Task WaitForPreparationSlotAsync(CancellationToken cancellation)
+    {
+        if (_preparationSlots.Wait(0))
+            return;
+        if (Interlocked.Increment(ref _waitingForPreparation) > _options.MaxQueueLength)
+        {
+            Interlocked.Decrement(ref _waitingForPreparation);
+            throw new ServiceUnavailableException(ErrorCodes.QueueFull, "Too many frames are waiting to be processed; retry shortly.");
+        }
+        try
+        {
+            await _preparationSlots.WaitAsync(cancellation);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waitingForPreparation);
         }
     }
 

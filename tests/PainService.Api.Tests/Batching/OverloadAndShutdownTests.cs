@@ -123,6 +123,36 @@ public sealed class OverloadAndShutdownTests
     }
 
     [Fact]
+    public async Task FramesWaitingForPreparationAreBoundedByTheQueueLength()
+    {
+        using var gate = new ManualResetEventSlim(false);
+        await using var app = new PainApiFactory
+        {
+            FacePreparer = new FakeFacePreparer { Gate = gate },
+            Settings =
+            {
+                ["Batching:MaxConcurrentPreparations"] = "1", ["Batching:MaxQueueLength"] = "1",
+                ["Batching:RetryAfterSeconds"] = "3", ["Batching:RequestTimeout"] = "00:00:30",
+            },
+        };
+        var client = await app.StartAsync();
+        var service = app.Services.GetRequiredService<PainService.Api.Predictions.PredictionService>();
+
+        var slow = client.PostAsync("/v1/pain/predict", new ByteArrayContent("BLOCK"u8.ToArray()) { Headers = { ContentType = new("image/png") } });
+        await WaitUntilAsync(() => service.WaitingForPreparation == 0 && !slow.IsCompleted);
+        var waiting = client.PostAsync("/v1/pain/predict", Frame(2));      // holds the one waiting place
+        await WaitUntilAsync(() => service.WaitingForPreparation == 1);
+        var refused = await client.PostAsync("/v1/pain/predict", Frame(3)); // no place left: refused at once
+
+        await Problems.AssertProblemAsync(refused, HttpStatusCode.ServiceUnavailable, "queue_full");
+        Assert.Equal(TimeSpan.FromSeconds(3), refused.Headers.RetryAfter?.Delta);
+        gate.Set();
+        // Both held frames are answered (200, or 503 if the one-place inference queue is still full: not asserted).
+        await Task.WhenAll(slow, waiting).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, service.WaitingForPreparation);
+    }
+
+    [Fact]
     public async Task PreparationSlotsAreBoundedAndWaitingForOneCountsAgainstTheTimeout()
     {
         using var gate = new ManualResetEventSlim(false);
