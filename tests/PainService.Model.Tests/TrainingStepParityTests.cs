@@ -55,7 +55,7 @@ public sealed class TrainingStepParityTests(ITestOutputHelper output)
             // Gradients are checked before the step, while they are the backward's.
             foreach (var p in golden.GetProperty("params_after_step").EnumerateObject())
             {
-                var grad = net.get_parameter(p.Name).grad!;
+                var grad = net.get_parameter(p.Name)!.grad!;
                 parity.Close($"{p.Name} grad_l2", p.Value.GetProperty("grad_l2").GetDouble(), grad.norm().to_type(ScalarType.Float64).item<double>(), floor: PureRelative);
             }
             optimizer.step();
@@ -64,7 +64,7 @@ public sealed class TrainingStepParityTests(ITestOutputHelper output)
 
         foreach (var p in golden.GetProperty("params_after_step").EnumerateObject())
         {
-            var after = net.get_parameter(p.Name);
+            var after = net.get_parameter(p.Name)!;
             using var delta = after.detach() - before[p.Name];
             parity.AllClose($"{p.Name} after_first8", p.Value.GetProperty("after_first8").Doubles(), Parity.Values(after).Take(8).ToArray());
             stepNorms.Close($"{p.Name} delta_l2", p.Value.GetProperty("delta_l2").GetDouble(), delta.norm().to_type(ScalarType.Float64).item<double>(), floor: PureRelative);
