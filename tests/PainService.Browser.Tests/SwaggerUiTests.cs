@@ -18,6 +18,7 @@ public sealed class SwaggerUiTests(ITestOutputHelper output)
     [Fact]
     public async Task Clinician_uploads_a_photo_in_swagger_ui_and_sees_pain_level_action_units_and_adjacency()
     {
+        File.Delete(ScreenshotPath()); // the artifact asserted below must be this run's
         await using var api = await ApiProcess.StartAsync(TimeSpan.FromMinutes(3));
         var (playwright, context, profile) = await Chromium.LaunchAsync();
         try
@@ -61,6 +62,7 @@ public sealed class SwaggerUiTests(ITestOutputHelper output)
                 await page.ScreenshotAsync(new() { Path = ScreenshotPath(), FullPage = true });
                 output.WriteLine($"screenshot: {ScreenshotPath()}");
             }
+            Assert.True(new FileInfo(ScreenshotPath()) is { Exists: true, Length: > 10_000 }, $"no screenshot at {ScreenshotPath()}");
         }
         finally
         {
