@@ -1,3 +1,5 @@
+using PainService.Model.Training;
+
 namespace PainService.Worker.Datasets;
 
 /// <summary>
@@ -13,17 +15,15 @@ public static class LabelWeights
     {
         if (positives.Count == 0 || positives.Count != rows.Count || names.Count != positives.Count)
             throw new ArgumentException("positives, rows and names must have the same non-zero length");
-        var inverse = new double[positives.Count];
         for (var k = 0; k < positives.Count; k++)
         {
             // r = 0 would divide by zero (the authors' script has no guard); a label that never occurs cannot be learnt.
             if (positives[k] <= 0 || rows[k] <= 0)
                 throw new InvalidOperationException(
                     $"label '{names[k]}' has no positive training rows: its weight is undefined (spec §5.3); fix the labels or the split");
-            inverse[k] = (double)rows[k] / positives[k];
         }
-        var sum = inverse.Sum();
-        return inverse.Select(v => positives.Count * v / sum).ToArray();
+        // The formula itself lives with the losses in the Model project; this class only counts the rates.
+        return ClassWeights.FromRates(positives.Select((p, k) => (double)p / rows[k]).ToArray(), names);
     }
 
     public static double[] FromCounts(IReadOnlyList<long> positives, long rows, IReadOnlyList<string> names) =>
