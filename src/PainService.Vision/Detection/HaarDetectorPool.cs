@@ -26,8 +26,8 @@ public sealed class HaarDetectorPool : IFaceDetector, IDisposable
 
     public IReadOnlyList<FaceBox> Detect(DecodedImage image) => Detect(image, CancellationToken.None);
 
-    /// <summary>Detections that could start now without waiting (for tests and diagnostics).</summary>
-    internal int FreeSlots => _slots.CurrentCount;
+    /// <summary>The detection slots (tests hold one to make callers wait deterministically).</summary>
+    internal SemaphoreSlim Slots => _slots;
 
     /// <summary>Waits (cancellably) for a free detector, then detects on the calling thread.</summary>
     public IReadOnlyList<FaceBox> Detect(DecodedImage image, CancellationToken cancellationToken)
