@@ -61,10 +61,7 @@ public sealed class PainTrainer : Trainer
         }
         using var reader = NativeCheckpoint.Open(options.InitCheckpoint);
         var net = new GraphAuPainNet(reader.Manifest.Architecture with { ClassCount = options.Scheme.ClassCount() });
-        var report = reader.LoadWeightsInto(net, allowPartial: true);
-        Console.WriteLine($"train: initialised from {options.InitCheckpoint}: {report.Loaded.Count} keys loaded; not loaded (fresh): " +
-                          $"{(report.Missing.Count == 0 ? "none" : string.Join(", ", report.Missing))}; ignored: {(report.Unexpected.Count == 0 ? "none" : string.Join(", ", report.Unexpected))}");
-        return (net, report);
+        return (net, LoadInitialWeights(reader, net, "train", options.InitCheckpoint));
     }
 
     protected override TrainingState InitialState() => new()

@@ -63,11 +63,7 @@ public sealed class SftTrainer : Trainer
         }
         using var reader = NativeCheckpoint.Open(options.InitCheckpoint);
         var net = new GraphAuNet(reader.Manifest.Architecture);
-        // Non-strict on purpose (spec §6.5, Q3): a DISFA MEFL checkpoint lacks the ANFL GNN keys; they are reported.
-        var report = reader.LoadWeightsInto(net, allowPartial: true);
-        Console.WriteLine($"sft: initialised from {options.InitCheckpoint}: {report.Loaded.Count} keys loaded; not loaded: " +
-                          $"{(report.Missing.Count == 0 ? "none" : string.Join(", ", report.Missing))}; ignored: {report.Unexpected.Count} keys");
-        return (net, report);
+        return (net, LoadInitialWeights(reader, net, "sft", options.InitCheckpoint));
     }
 
     protected override TrainingState InitialState() => new()

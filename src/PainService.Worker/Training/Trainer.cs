@@ -136,4 +136,15 @@ public abstract class Trainer : IDisposable
     private string Version(int epoch) => $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(Options.OutputDirectory)))}-e{epoch}";
 
     public virtual void Dispose() => Model.Dispose();
+
+    /// <summary>
+    /// Loads an initial checkpoint non-strictly on purpose (spec §6.5, Q3): an SFT checkpoint lacks the pain head,
+    /// a DISFA MEFL checkpoint the ANFL GNN. Those keys start fresh; every key left out is printed and returned.
+    /// </summary>
+    protected static LoadReport LoadInitialWeights(NativeCheckpointReader reader, nn.Module net, string stage, string path)
+    {
+        var report = reader.LoadWeightsInto(net, allowPartial: true);
+        Console.WriteLine($"{stage}: initialised from {path}: {report.Describe()}");
+        return report;
+    }
 }
