@@ -12,14 +12,11 @@ namespace PainService.Api.Configuration;
 /// </summary>
 public static class RootAppSettings
 {
-    public const string FileName = AppSettingsLocator.FileName;
-
-    /// <summary>The folder holding the root appsettings.json, or null when none is found.</summary>
-    public static string? FindDirectory(params string?[] startPoints) => AppSettingsLocator.FindDirectory(startPoints);
+    private const string FileName = AppSettingsLocator.FileName;
 
     public static WebApplicationBuilder UseRootAppSettings(this WebApplicationBuilder builder)
     {
-        var directory = FindDirectory(builder.Environment.ContentRootPath, Environment.CurrentDirectory, AppContext.BaseDirectory);
+        var directory = AppSettingsLocator.FindDirectory(builder.Environment.ContentRootPath, Environment.CurrentDirectory, AppContext.BaseDirectory);
         if (directory is null)
             return builder;
         var sources = builder.Configuration.Sources;
