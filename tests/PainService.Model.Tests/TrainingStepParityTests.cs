@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using PainService.Model.Tests.Support;
 using PainService.Model.Training;
 using TorchSharp;
@@ -17,14 +18,25 @@ public sealed class TrainingStepParityTests(ITestOutputHelper output)
     private const double PureRelative = 1e-300;
 
     /// <summary>
-    /// Adam's first step moves every element by about lr·sign(g) unless g is exactly 0 (WEIGHTS.md §5), so a
-    /// step's L2 counts the elements whose gradient is non-zero or far above eps. Elements whose gradient the
-    /// reference computes as exactly 0 (or ~1e-8) but ours, in another float32 summation order, as slightly
-    /// more move by a full lr: measured up to 4.7e-4 relative (backbone.layer4.2.conv3.weight and
-    /// global_linear.fc.weight, ~1M elements each). The step's L2 is therefore held to 1e-3; gradients, loss,
-    /// learning rates, parameters and BatchNorm statistics to 1e-4 (measured ≤ 2.7e-5).
+    /// Norms are taken in float64 over the float32 elements, as the golden's checksum_definition says: libtorch's
+    /// float32 norm of a 1M-element step was off by 4.7e-4 (backbone.layer4.2.conv3.weight, global_linear.fc.weight)
+    /// while the float64 norm of the same tensor is within 2.5e-7. Measured with this: step L2 ≤ 5.1e-7, gradient
+    /// L2 ≤ 5.1e-7, loss 5.6e-7, BatchNorm statistics ≤ 8.3e-7 relative (all held to 1e-4); after_first8 of every listed
+    /// parameter is bit-identical.
     /// </summary>
-    private const double StepNormTolerance = 1e-3;
+    private static double L2(Tensor t)
+    {
+        using var d = t.detach().to_type(ScalarType.Float64);
+        return d.norm().item<double>();
+    }
+
+    /// <summary>
+    /// A Linear bias that feeds a train-mode BatchNorm has a gradient of exactly 0 in exact arithmetic (the BN takes
+    /// the batch mean out again), so float32 leaves rounding noise there: 0 or |g| &lt; 1e-6 (measured 550 of 4,608
+    /// elements exactly 0 here). Adam's first step turns that noise into moves of up to lr, so these elements are
+    /// where exact-zero counts may differ between implementations; none of them is a listed parameter.
+    /// </summary>
+    private static readonly Regex RoundingNoiseBias = new(@"^(global_linear|head\.class_linears\.\d+)\.fc\.bias$");
 
     [Fact]
     public void OneAdamWStepMatchesTheReference()
@@ -32,7 +44,6 @@ public sealed class TrainingStepParityTests(ITestOutputHelper output)
         var golden = Golden.Json("train_step.json");
         var setup = golden.GetProperty("setup");
         var parity = new Parity(output);
-        var stepNorms = new Parity(output, StepNormTolerance);
         using var net = Models.FormulaPainNet();
         net.train();
 
@@ -52,11 +63,12 @@ public sealed class TrainingStepParityTests(ITestOutputHelper output)
             var l = PainLosses.WeightedCrossEntropy(result.Logits, targets, weights);
             l.backward();
             loss = l.item<float>();
+            CheckExactlyZeroGradients(net, golden.GetProperty("num_param_elements_with_exactly_zero_grad").GetInt64());
             // Gradients are checked before the step, while they are the backward's.
             foreach (var p in golden.GetProperty("params_after_step").EnumerateObject())
             {
                 var grad = net.get_parameter(p.Name)!.grad!;
-                parity.Close($"{p.Name} grad_l2", p.Value.GetProperty("grad_l2").GetDouble(), grad.norm().to_type(ScalarType.Float64).item<double>(), floor: PureRelative);
+                parity.Close($"{p.Name} grad_l2", p.Value.GetProperty("grad_l2").GetDouble(), L2(grad), floor: PureRelative);
             }
             optimizer.step();
         }
@@ -67,7 +79,7 @@ public sealed class TrainingStepParityTests(ITestOutputHelper output)
             var after = net.get_parameter(p.Name)!;
             using var delta = after.detach() - before[p.Name];
             parity.AllClose($"{p.Name} after_first8", p.Value.GetProperty("after_first8").Doubles(), Parity.Values(after).Take(8).ToArray());
-            stepNorms.Close($"{p.Name} delta_l2", p.Value.GetProperty("delta_l2").GetDouble(), delta.norm().to_type(ScalarType.Float64).item<double>(), floor: PureRelative);
+            parity.Close($"{p.Name} delta_l2", p.Value.GetProperty("delta_l2").GetDouble(), L2(delta), floor: PureRelative);
         }
 
         var state = net.state_dict();
@@ -88,8 +100,34 @@ public sealed class TrainingStepParityTests(ITestOutputHelper output)
         parity.Close("lr iter0", lr.GetProperty("iter0 (epoch 0, iteration 0)").GetDouble(), schedule.At(0, 0), floor: PureRelative);
         parity.Close("lr iter5", lr.GetProperty("iter5 (epoch 0, iteration 5)").GetDouble(), schedule.At(0, 5), floor: PureRelative);
         parity.Close("lr iter79", lr.GetProperty("iter79 (epoch 7, iteration 9)").GetDouble(), schedule.At(7, 9), floor: PureRelative);
-        output.WriteLine($"training step: max relative error {parity.MaxRelative:E3} ({parity.MaxWhat}); step L2 {stepNorms.MaxRelative:E3} ({stepNorms.MaxWhat})");
+        output.WriteLine($"training step: max relative error {parity.MaxRelative:E3} ({parity.MaxWhat})");
         foreach (var t in before.Values) t.Dispose();
+    }
+
+    /// <summary>
+    /// The reference counts 11,502 gradient elements that are exactly 0 (dead ReLU channels, unused graph slots);
+    /// ours has 10,961 outside the rounding-noise biases plus 550 inside them (11,511). Everything but those biases
+    /// must account for the reference's count, with at most all noise elements on top.
+    /// </summary>
+    private void CheckExactlyZeroGradients(GraphAuPainNet net, long expected)
+    {
+        long structural = 0, noise = 0, noiseZeros = 0;
+        foreach (var (name, p) in net.named_parameters())
+        {
+            var grad = p.grad!;
+            var zeros = grad.eq(0).sum().item<long>();
+            if (!RoundingNoiseBias.IsMatch(name))
+            {
+                structural += zeros;
+                continue;
+            }
+            Assert.True(grad.abs().max().item<float>() < 1e-6f, $"{name}: a bias before a train-mode BatchNorm got a real gradient");
+            noise += grad.numel();
+            noiseZeros += zeros;
+        }
+        output.WriteLine($"exactly-zero gradient elements: {structural} + {noiseZeros} of {noise} rounding-noise bias elements (reference {expected} in all)");
+        Assert.Equal(9 * 512, noise);
+        Assert.InRange(expected, structural, structural + noise);
     }
 
     [Fact]
