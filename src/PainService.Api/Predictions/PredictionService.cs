@@ -48,8 +48,9 @@ public sealed class PredictionService(
     private async Task<IReadOnlyList<PreparedFace>> PrepareAsync(ReadOnlyMemory<byte> image, ActiveModel model, FacePolicy policy,
         DateTimeOffset deadline, CancellationToken cancellation)
     {
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        budget.CancelAfter(Remaining(deadline));
+        // The deadline's clock is the TimeProvider (as for the queue wait), not CancelAfter's system timer.
+        using var expiry = new CancellationTokenSource(Remaining(deadline), time);
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellation, expiry.Token);
         try
         {
             await WaitForPreparationSlotAsync(budget.Token);

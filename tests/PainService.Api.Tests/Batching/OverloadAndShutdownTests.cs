@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 using PainService.Api.Batching;
 using PainService.Api.Tests.Support;
 
@@ -13,11 +15,12 @@ public sealed class OverloadAndShutdownTests
         new(System.Text.Encoding.ASCII.GetBytes($"VALUE:{value}")) { Headers = { ContentType = new("image/png") } };
 
     private static async Task<PainApiFactory> StartBlockedAsync(FakePredictor predictor, params (string Key, string Value)[] settings) =>
-        await StartBlockedAsync(predictor, kestrel: false, settings);
+        await StartBlockedAsync(predictor, kestrel: false, clock: null, settings);
 
-    private static async Task<PainApiFactory> StartBlockedAsync(FakePredictor predictor, bool kestrel, params (string Key, string Value)[] settings)
+    private static async Task<PainApiFactory> StartBlockedAsync(FakePredictor predictor, bool kestrel, TimeProvider? clock,
+        params (string Key, string Value)[] settings)
     {
-        var app = new PainApiFactory { Predictor = predictor };
+        var app = new PainApiFactory { Predictor = predictor, ConfigureServices = clock is null ? null : UseClock(clock) };
         foreach (var (key, value) in settings)
             app.Settings[key] = value;
         if (kestrel)
@@ -27,6 +30,13 @@ public sealed class OverloadAndShutdownTests
         predictor.Gate = new ManualResetEventSlim(false); // every forward after the warm-up now blocks
         return app;
     }
+
+    /// <summary>Deadlines run on this clock: a test moves time past a timeout instead of sleeping through it.</summary>
+    private static Action<IServiceCollection> UseClock(TimeProvider clock) => services =>
+    {
+        services.RemoveAll<TimeProvider>();
+        services.AddSingleton(clock);
+    };
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
@@ -62,27 +72,36 @@ public sealed class OverloadAndShutdownTests
     public async Task RequestPastItsTimeoutReturns503RequestTimeoutAndIsNeverRun()
     {
         var predictor = new FakePredictor();
-        await using var app = await StartBlockedAsync(predictor, ("Batching:RequestTimeout", "00:00:00.300"), ("Batching:MaxBatchSize", "1"));
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = await StartBlockedAsync(predictor, kestrel: false, clock,
+            ("Batching:RequestTimeout", "00:00:00.300"), ("Batching:MaxBatchSize", "1"));
         var client = app.CreateClient();
+        var queue = app.Services.GetRequiredService<InferenceQueue>();
+        var warmUps = predictor.Values.Count;
 
         var blocker = client.PostAsync("/v1/pain/predict", Frame(1));
         Assert.True(predictor.Entered.Wait(TimeSpan.FromSeconds(10)));
-        var late = await client.PostAsync("/v1/pain/predict", Frame(2)); // queued behind the blocked forward
+        var late = client.PostAsync("/v1/pain/predict", Frame(2)); // queued behind the blocked forward
+        await WaitUntilAsync(() => queue.Depth == 1);
+        Assert.False(late.IsCompleted); // within its 300 ms nothing answers it
+        clock.Advance(TimeSpan.FromMilliseconds(301));
 
-        await Problems.AssertProblemAsync(late, HttpStatusCode.ServiceUnavailable, "request_timeout");
-        Assert.True(late.Headers.Contains("Retry-After"));
-        var countBefore = predictor.BatchSizes.Count;
+        var response = await late.WaitAsync(TimeSpan.FromSeconds(30));
+        await Problems.AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable, "request_timeout");
+        Assert.True(response.Headers.Contains("Retry-After"));
         predictor.Gate!.Set();
         await blocker; // (itself timed out too: it waited longer than 300 ms)
-        await Task.Delay(200);
-        Assert.Equal(countBefore + 1, predictor.BatchSizes.Count); // the expired request was dropped, not run
+        // Queued behind the expired request with batches of one: once this is answered the batcher has passed it.
+        var next = await client.PostAsync("/v1/pain/predict", Frame(3));
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+        Assert.Equal([1f, 3f], predictor.Values.Skip(warmUps)); // the expired request was dropped, not run
     }
 
     [Fact]
     public async Task ShutdownAnswersEveryQueuedRequest()
     {
         var predictor = new FakePredictor();
-        await using var app = await StartBlockedAsync(predictor, kestrel: true, ("Batching:MaxBatchSize", "2"));
+        await using var app = await StartBlockedAsync(predictor, kestrel: true, clock: null, ("Batching:MaxBatchSize", "2"));
         var client = app.CreateClient();
         var queue = app.Services.GetRequiredService<InferenceQueue>();
 
@@ -126,9 +145,10 @@ public sealed class OverloadAndShutdownTests
     public async Task FramesWaitingForPreparationAreBoundedByTheQueueLength()
     {
         using var gate = new ManualResetEventSlim(false);
+        var preparer = new FakeFacePreparer { Gate = gate };
         await using var app = new PainApiFactory
         {
-            FacePreparer = new FakeFacePreparer { Gate = gate },
+            FacePreparer = preparer,
             Settings =
             {
                 ["Batching:MaxConcurrentPreparations"] = "1", ["Batching:MaxQueueLength"] = "1",
@@ -139,7 +159,7 @@ public sealed class OverloadAndShutdownTests
         var service = app.Services.GetRequiredService<PainService.Api.Predictions.PredictionService>();
 
         var slow = client.PostAsync("/v1/pain/predict", new ByteArrayContent("BLOCK"u8.ToArray()) { Headers = { ContentType = new("image/png") } });
-        await WaitUntilAsync(() => service.WaitingForPreparation == 0 && !slow.IsCompleted);
+        Assert.True(preparer.Blocking.Wait(TimeSpan.FromSeconds(10))); // holds the only preparation slot
         var waiting = client.PostAsync("/v1/pain/predict", Frame(2));      // holds the one waiting place
         await WaitUntilAsync(() => service.WaitingForPreparation == 1);
         var refused = await client.PostAsync("/v1/pain/predict", Frame(3)); // no place left: refused at once
@@ -156,24 +176,31 @@ public sealed class OverloadAndShutdownTests
     public async Task PreparationSlotsAreBoundedAndWaitingForOneCountsAgainstTheTimeout()
     {
         using var gate = new ManualResetEventSlim(false);
+        var preparer = new FakeFacePreparer { Gate = gate };
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var app = new PainApiFactory
         {
-            FacePreparer = new FakeFacePreparer { Gate = gate },
+            FacePreparer = preparer,
+            ConfigureServices = UseClock(clock),
             Settings = { ["Batching:MaxConcurrentPreparations"] = "1", ["Batching:RequestTimeout"] = "00:00:00.400" },
         };
         var client = await app.StartAsync();
+        var service = app.Services.GetRequiredService<PainService.Api.Predictions.PredictionService>();
 
         var slow = client.PostAsync("/v1/pain/predict", new ByteArrayContent("BLOCK"u8.ToArray()) { Headers = { ContentType = new("image/png") } });
-        await Task.Delay(100);
-        var started = DateTime.UtcNow;
-        var waiting = await client.PostAsync("/v1/pain/predict", Frame(2));
-        var waited = DateTime.UtcNow - started;
-        var live = await client.GetAsync("/health/live");
-        gate.Set();
-
-        await Problems.AssertProblemAsync(waiting, HttpStatusCode.ServiceUnavailable, "request_timeout");
-        Assert.InRange(waited, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(5));
+        Assert.True(preparer.Blocking.Wait(TimeSpan.FromSeconds(10))); // holds the only preparation slot
+        var waiting = client.PostAsync("/v1/pain/predict", Frame(2));
+        await WaitUntilAsync(() => service.WaitingForPreparation == 1);
+        clock.Advance(TimeSpan.FromMilliseconds(399));
+        var live = await client.GetAsync("/health/live"); // a frame waiting for a slot holds no thread
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.False(waiting.IsCompleted); // still inside its budget: it waits, it is not refused
+
+        clock.Advance(TimeSpan.FromMilliseconds(2));
+        var response = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+        await Problems.AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable, "request_timeout");
+        Assert.Equal(0, service.WaitingForPreparation);
+        gate.Set();
         await slow;
     }
 }

@@ -16,6 +16,9 @@ public sealed class FakeFacePreparer : IFacePreparer
     /// <summary>When set, "BLOCK" images wait for it (a slow decode/detect).</summary>
     public ManualResetEventSlim? Gate { get; init; }
 
+    /// <summary>Set when a "BLOCK" image has started preparing (it holds a preparation slot from then on).</summary>
+    public ManualResetEventSlim Blocking { get; } = new(false);
+
     /// <summary>"FACES:n" holds n faces (values n..1, largest first); other images one face.</summary>
     public Task<IReadOnlyList<PreparedFace>> PrepareAsync(ReadOnlyMemory<byte> image, int inputSize, FacePolicy policy,
         CancellationToken cancellation)
@@ -42,7 +45,10 @@ public sealed class FakeFacePreparer : IFacePreparer
         if (text.StartsWith("NOFACE", StringComparison.Ordinal))
             throw new ImageRejectedException(ImageRejection.NoFace, "No face was found in the image.");
         if (text.StartsWith("BLOCK", StringComparison.Ordinal))
+        {
+            Blocking.Set();
             Gate?.Wait(TimeSpan.FromSeconds(30));
+        }
         if (text.StartsWith("CORRUPT", StringComparison.Ordinal))
             throw new ImageRejectedException(ImageRejection.Corrupt, "The image is truncated.");
         var input = new float[3 * inputSize * inputSize];

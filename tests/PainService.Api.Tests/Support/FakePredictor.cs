@@ -10,6 +10,7 @@ namespace PainService.Api.Tests.Support;
 public sealed class FakePredictor(bool trained = false, int inputSize = 4, string? version = null, string? sha256 = null) : IPainPredictor
 {
     private readonly List<int> _batchSizes = [];
+    private readonly List<float> _values = [];
 
     public ModelDescriptor Descriptor { get; } = new("GraphAU-Pain", version ?? (trained ? "v-test" : "untrained-reference"),
         sha256 ?? new string('a', 64), trained, PainScheme.ThreeLevel, "cpu");
@@ -30,12 +31,19 @@ public sealed class FakePredictor(bool trained = false, int inputSize = 4, strin
 
     public IReadOnlyList<int> BatchSizes { get { lock (_batchSizes) return [.. _batchSizes]; } }
 
+    /// <summary>The first value of every input run so far, in order: which requests reached the forward pass.</summary>
+    public IReadOnlyList<float> Values { get { lock (_batchSizes) return [.. _values]; } }
+
     public IReadOnlyList<PainPrediction> Predict(IReadOnlyList<float[]> inputs)
     {
         Entered.Set();
         Gate?.Wait(TimeSpan.FromSeconds(30));
         ForwardCount++;
-        lock (_batchSizes) _batchSizes.Add(inputs.Count);
+        lock (_batchSizes)
+        {
+            _batchSizes.Add(inputs.Count);
+            _values.AddRange(inputs.Select(i => i.Length > 0 ? i[0] : 0f));
+        }
         if (Throw is { } e)
             throw e;
         return inputs.Select(Expected).ToArray();
