@@ -20,9 +20,15 @@ public interface IJobStore
 
     Task<HeartbeatResult> HeartbeatAsync(string id, string workerId, double progress, string? metrics, string? message, CancellationToken cancellationToken = default);
 
-    /// <summary>Sets the final status if <paramref name="workerId"/> still owns the job; false otherwise.</summary>
+    /// <summary>Sets the final status if <paramref name="workerId"/> still owns the job; false otherwise. A failure's message also becomes its last error.</summary>
     /// <param name="resultPath">The job's main output (e.g. the trained checkpoint) for the API's model registry.</param>
     Task<bool> CompleteAsync(string id, string workerId, JobStatus status, string? metrics, string? message, string? resultPath = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Puts a running job whose attempt failed back in the queue (its folder, and so its last checkpoint, stays) and
+    /// records <paramref name="error"/> as its last error; false if <paramref name="workerId"/> no longer owns it.
+    /// </summary>
+    Task<bool> RequeueAsync(string id, string workerId, string error, CancellationToken cancellationToken = default);
 
     /// <summary>Queued jobs are cancelled at once; running ones get a cancel request the worker sees at its next heartbeat.</summary>
     Task<JobRecord?> CancelAsync(string id, CancellationToken cancellationToken = default);

@@ -6,7 +6,7 @@ namespace PainService.Jobs;
 /// <param name="Metrics">Latest metrics (per-epoch loss/F1 while running, the evaluation at the end), a JSON object.</param>
 /// <param name="Message">Last status line, or the error of a failed job.</param>
 /// <param name="ResultPath">Where the job writes its outputs (checkpoints, report); resumed from on re-claim.</param>
-/// <param name="Attempts">How many times a worker claimed it (more than 1 after a worker died).</param>
+/// <param name="Attempts">How many times a worker claimed it (more than 1 after a worker died or an attempt failed and was retried).</param>
 public sealed record JobRecord(
     string Id,
     JobKind Kind,
@@ -24,7 +24,11 @@ public sealed record JobRecord(
     DateTimeOffset? HeartbeatAt,
     int Attempts,
     bool CancelRequested,
-    string? ResultPath);
+    string? ResultPath)
+{
+    /// <summary>The error of the latest failed attempt (kept when a retry then succeeds); null if none failed.</summary>
+    public string? LastError { get; init; }
+}
 
 /// <summary>What a client submits (<c>POST /v1/jobs</c> body).</summary>
 public sealed record JobSubmission(JobKind Kind, string Dataset, int Fold = 1, string Options = "{}");

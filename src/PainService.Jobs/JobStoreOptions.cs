@@ -21,6 +21,13 @@ public sealed class JobStoreOptions
     /// <summary>A running job whose heartbeat is older than this is treated as orphaned by a dead worker.</summary>
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How many times a job is started before a failure is final. A run that throws (not a user error such as a bad
+    /// dataset, which fails at once) goes back to the queue and resumes from its last checkpoint while attempts remain;
+    /// a re-claim after a worker died counts as an attempt too.
+    /// </summary>
+    public int MaxAttempts { get; set; } = 3;
+
     public static IJobStore CreateStore(JobStoreOptions options, TimeProvider? time = null) => options.Provider.ToLowerInvariant() switch
     {
         "sqlite" => new SqliteJobStore(options.ConnectionString, time ?? TimeProvider.System),

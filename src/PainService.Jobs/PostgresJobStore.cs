@@ -18,8 +18,11 @@ public sealed class PostgresJobStore(string connectionString, TimeProvider time)
             id text PRIMARY KEY, kind text NOT NULL, dataset text NOT NULL, fold integer NOT NULL, options text NOT NULL,
             status text NOT NULL, progress double precision NOT NULL, metrics text, message text,
             created_ms bigint NOT NULL, started_ms bigint, finished_ms bigint, worker_id text, heartbeat_ms bigint,
-            attempts integer NOT NULL, cancel_requested integer NOT NULL, result_path text)
+            attempts integer NOT NULL, cancel_requested integer NOT NULL, result_path text, last_error text)
         """;
+
+    protected override Task AddMissingColumnsAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, "ALTER TABLE jobs ADD COLUMN IF NOT EXISTS last_error text", cancellationToken);
 
     protected override string ClaimCandidateSql =>
         "SELECT id FROM jobs WHERE status = 'queued' OR (status = 'running' AND heartbeat_ms < @stale) " +

@@ -11,11 +11,14 @@ namespace PainService.Jobs;
 public abstract class SqlJobStore(TimeProvider time) : IJobStore
 {
     protected const string Columns =
-        "id, kind, dataset, fold, options, status, progress, metrics, message, created_ms, started_ms, finished_ms, worker_id, heartbeat_ms, attempts, cancel_requested, result_path";
+        "id, kind, dataset, fold, options, status, progress, metrics, message, created_ms, started_ms, finished_ms, worker_id, heartbeat_ms, attempts, cancel_requested, result_path, last_error";
 
     protected abstract DbConnection CreateConnection();
 
     protected abstract string CreateTableSql { get; }
+
+    /// <summary>Adds the columns a database created by an older build lacks (last_error); a no-op on a current one.</summary>
+    protected abstract Task AddMissingColumnsAsync(DbConnection connection, CancellationToken cancellationToken);
 
     /// <summary>The claim's candidate sub-select; PostgreSQL adds FOR UPDATE SKIP LOCKED.</summary>
     protected abstract string ClaimCandidateSql { get; }
@@ -26,6 +29,7 @@ public abstract class SqlJobStore(TimeProvider time) : IJobStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, CreateTableSql, cancellationToken);
+        await AddMissingColumnsAsync(connection, cancellationToken);
         await ExecuteAsync(connection, "CREATE INDEX IF NOT EXISTS jobs_status_created ON jobs (status, created_ms)", cancellationToken);
     }
 
@@ -38,7 +42,7 @@ public abstract class SqlJobStore(TimeProvider time) : IJobStore
         var id = Guid.NewGuid().ToString("N");
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection,
-            $"INSERT INTO jobs ({Columns}) VALUES (@id, @kind, @dataset, @fold, @options, 'queued', 0, NULL, NULL, @now, NULL, NULL, NULL, NULL, 0, 0, NULL)",
+            $"INSERT INTO jobs ({Columns}) VALUES (@id, @kind, @dataset, @fold, @options, 'queued', 0, NULL, NULL, @now, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL)",
             ("id", id, DbType.String), ("kind", submission.Kind.Wire(), DbType.String), ("dataset", submission.Dataset, DbType.String),
             ("fold", submission.Fold, DbType.Int32), ("options", submission.Options, DbType.String), ("now", Now, DbType.Int64));
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -91,10 +95,22 @@ public abstract class SqlJobStore(TimeProvider time) : IJobStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection,
             "UPDATE jobs SET status = @status, finished_ms = @now, metrics = COALESCE(@metrics, metrics), message = @message, " +
+            "last_error = CASE WHEN @status = 'failed' THEN @message ELSE last_error END, " +
             "result_path = COALESCE(@result, result_path), progress = CASE WHEN @succeeded = 1 THEN 1 ELSE progress END " +
             "WHERE id = @id AND worker_id = @worker AND status = 'running'",
             ("status", status.Wire(), DbType.String), ("now", Now, DbType.Int64), ("metrics", metrics, DbType.String), ("message", message, DbType.String),
             ("result", resultPath, DbType.String), ("succeeded", status == JobStatus.Succeeded ? 1 : 0, DbType.Int32),
+            ("id", id, DbType.String), ("worker", workerId, DbType.String));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<bool> RequeueAsync(string id, string workerId, string error, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection,
+            "UPDATE jobs SET status = 'queued', worker_id = NULL, heartbeat_ms = NULL, last_error = @error, message = @message " +
+            "WHERE id = @id AND worker_id = @worker AND status = 'running'",
+            ("error", error, DbType.String), ("message", $"attempt failed, queued again to resume: {error}", DbType.String),
             ("id", id, DbType.String), ("worker", workerId, DbType.String));
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
@@ -163,7 +179,10 @@ public abstract class SqlJobStore(TimeProvider time) : IJobStore
                 Time(reader.GetValue(13)),
                 Convert.ToInt32(reader.GetValue(14)),
                 Convert.ToInt64(reader.GetValue(15)) != 0,
-                reader.IsDBNull(16) ? null : reader.GetString(16)));
+                reader.IsDBNull(16) ? null : reader.GetString(16))
+            {
+                LastError = reader.IsDBNull(17) ? null : reader.GetString(17),
+            });
         return records;
     }
 

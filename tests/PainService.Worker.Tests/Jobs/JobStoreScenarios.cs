@@ -74,6 +74,47 @@ internal static class JobStoreScenarios
         Assert.Null(await store.CancelAsync("no-such-job"));
     }
 
+    public static async Task FailedAttemptIsRequeuedWithItsErrorAndClaimedAgain(IJobStore store)
+    {
+        var job = await store.SubmitAsync(new JobSubmission(JobKind.Train, "/d"));
+        await store.ClaimAsync("w1", TimeSpan.FromMinutes(1));
+
+        Assert.False(await store.RequeueAsync(job.Id, "intruder", "not mine"));
+        Assert.True(await store.RequeueAsync(job.Id, "w1", "ExternalException: boom in batch_norm"));
+        var queued = await store.GetAsync(job.Id);
+        Assert.Equal((JobStatus.Queued, null, 1, "ExternalException: boom in batch_norm"), (queued!.Status, queued.WorkerId, queued.Attempts, queued.LastError));
+        Assert.Contains("boom in batch_norm", queued.Message);
+        Assert.False(await store.RequeueAsync(job.Id, "w1", "twice")); // no longer running, so no longer w1's
+
+        var retried = await store.ClaimAsync("w2", TimeSpan.FromMinutes(1));
+        Assert.Equal((job.Id, "w2", 2, "ExternalException: boom in batch_norm"), (retried!.Id, retried.WorkerId, retried.Attempts, retried.LastError));
+        Assert.True(await store.CompleteAsync(job.Id, "w2", JobStatus.Succeeded, null, "done"));
+        Assert.Equal("ExternalException: boom in batch_norm", (await store.GetAsync(job.Id))!.LastError); // the history stays visible
+
+        var other = await store.SubmitAsync(new JobSubmission(JobKind.Sft, "/d"));
+        Assert.Null(other.LastError);
+        await store.ClaimAsync("w1", TimeSpan.FromMinutes(1));
+        Assert.True(await store.CompleteAsync(other.Id, "w1", JobStatus.Failed, null, "dataset is bad"));
+        Assert.Equal("dataset is bad", (await store.GetAsync(other.Id))!.LastError);
+    }
+
+    /// <summary>A database created before last_error existed: opening it adds the column and keeps its rows.</summary>
+    public static async Task DatabaseFromAnOlderBuildIsMigrated(Func<string, Task> execute, string oldCreateTable, Func<Task<IJobStore>> open)
+    {
+        await execute(oldCreateTable);
+        await execute("INSERT INTO jobs (id, kind, dataset, fold, options, status, progress, created_ms, attempts, cancel_requested) " +
+                      "VALUES ('old1', 'train', '/d', 1, '{}', 'queued', 0, 1000, 0, 0)");
+
+        var store = await open();
+        var old = await store.GetAsync("old1");
+        Assert.Equal((JobKind.Train, JobStatus.Queued, null), (old!.Kind, old.Status, old.LastError));
+        await store.ClaimAsync("w1", TimeSpan.FromMinutes(1));
+        Assert.True(await store.RequeueAsync("old1", "w1", "IOException: disk hiccup"));
+        Assert.Equal("IOException: disk hiccup", (await store.GetAsync("old1"))!.LastError);
+        await open(); // initialising a current database again is a no-op
+        Assert.Single(await store.ListAsync());
+    }
+
     public static async Task RacingWorkersNeverClaimTheSameJob(Func<IJobStore> newStore)
     {
         var submitter = newStore();

@@ -55,6 +55,24 @@ public sealed class PostgresJobStoreTests : IAsyncLifetime
     public async Task CancelStopsQueuedJobsAndFlagsRunningOnes() => await JobStoreScenarios.CancelStopsQueuedJobsAndFlagsRunningOnes(await StoreAsync());
 
     [PostgresFact]
+    public async Task FailedAttemptIsRequeuedWithItsErrorAndClaimedAgain() => await JobStoreScenarios.FailedAttemptIsRequeuedWithItsErrorAndClaimedAgain(await StoreAsync());
+
+    [PostgresFact]
+    public async Task DatabaseFromAnOlderBuildIsMigrated() => await JobStoreScenarios.DatabaseFromAnOlderBuildIsMigrated(async sql =>
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }, """
+        CREATE TABLE jobs (
+            id text PRIMARY KEY, kind text NOT NULL, dataset text NOT NULL, fold integer NOT NULL, options text NOT NULL,
+            status text NOT NULL, progress double precision NOT NULL, metrics text, message text,
+            created_ms bigint NOT NULL, started_ms bigint, finished_ms bigint, worker_id text, heartbeat_ms bigint,
+            attempts integer NOT NULL, cancel_requested integer NOT NULL, result_path text)
+        """, StoreAsync);
+
+    [PostgresFact]
     public async Task RacingWorkersNeverClaimTheSameJob()
     {
         await StoreAsync();

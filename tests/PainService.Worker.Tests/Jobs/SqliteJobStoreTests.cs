@@ -43,6 +43,29 @@ public sealed class SqliteJobStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task FailedAttemptIsRequeuedWithItsErrorAndClaimedAgain() => await JobStoreScenarios.FailedAttemptIsRequeuedWithItsErrorAndClaimedAgain(await StoreAsync());
+
+    [Fact]
+    public async Task DatabaseFromAnOlderBuildIsMigrated()
+    {
+        Directory.CreateDirectory(_dir.Combine("state"));
+        await JobStoreScenarios.DatabaseFromAnOlderBuildIsMigrated(async sql =>
+        {
+            await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(ConnectionString);
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            await command.ExecuteNonQueryAsync();
+        }, """
+            CREATE TABLE jobs (
+                id TEXT PRIMARY KEY, kind TEXT NOT NULL, dataset TEXT NOT NULL, fold INTEGER NOT NULL, options TEXT NOT NULL,
+                status TEXT NOT NULL, progress REAL NOT NULL, metrics TEXT, message TEXT,
+                created_ms INTEGER NOT NULL, started_ms INTEGER, finished_ms INTEGER, worker_id TEXT, heartbeat_ms INTEGER,
+                attempts INTEGER NOT NULL, cancel_requested INTEGER NOT NULL, result_path TEXT)
+            """, StoreAsync);
+    }
+
+    [Fact]
     public async Task JobsSurviveReopeningTheFile()
     {
         var job = await (await StoreAsync()).SubmitAsync(new JobSubmission(JobKind.Relabel, "/d", 3));
