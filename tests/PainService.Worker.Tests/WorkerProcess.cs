@@ -7,18 +7,39 @@ internal static class WorkerProcess
 {
     public static Process Start(params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "painservice-worker.dll"));
-        foreach (var a in args)
-            info.ArgumentList.Add(a);
-        info.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
-        var process = Process.Start(info)!;
+        var process = Process.Start(Info(args, new Dictionary<string, string>()))!;
         // Drain the pipes so the child never blocks on a full buffer.
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+    }
+
+    /// <summary>Runs the worker to completion with extra environment variables; its exit code and both outputs.</summary>
+    public static (int ExitCode, string Output, string Error) Run(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        using var process = Process.Start(Info(args, environment))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"painservice-worker {string.Join(' ', args)} did not exit within 2 minutes");
+        }
+        return (process.ExitCode, output.GetAwaiter().GetResult(), error.GetAwaiter().GetResult());
+    }
+
+    private static ProcessStartInfo Info(IEnumerable<string> args, IReadOnlyDictionary<string, string> environment)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "painservice-worker.dll"));
+        foreach (var a in args)
+            info.ArgumentList.Add(a);
+        info.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
+        foreach (var (name, value) in environment)
+            info.Environment[name] = value;
+        return info;
     }
 
     /// <summary>Waits until <paramref name="file"/> exists (the child finished an epoch), then SIGKILLs the child.</summary>

@@ -76,7 +76,8 @@ public static class PainModelFactory
     };
 
     /// <summary>"auto" → CUDA when available, else CPU; "cpu"; "cuda" / "cuda:N" (fails if CUDA is absent).</summary>
-    public static Device ResolveDevice(string? setting)
+    /// <param name="settingName">Where the setting came from, for the error (the worker passes its <c>--device</c>).</param>
+    public static Device ResolveDevice(string? setting, string settingName = "Model:Device")
     {
         var value = (setting ?? "auto").Trim().ToLowerInvariant();
         if (value is "" or "auto")
@@ -86,10 +87,10 @@ public static class PainModelFactory
         if (value.StartsWith("cuda", StringComparison.Ordinal))
         {
             if (!torch.cuda.is_available())
-                throw new InvalidOperationException($"Model:Device is '{setting}' but TorchSharp reports no CUDA device (this build ships the CPU libtorch).");
+                throw new InvalidOperationException($"{settingName} is '{setting}' but TorchSharp reports no CUDA device (this build ships the CPU libtorch).");
             return torch.device(value);
         }
-        throw new ArgumentException($"Model:Device must be auto, cpu or cuda[:N] (got '{setting}').");
+        throw new ArgumentException($"{settingName} must be auto, cpu or cuda[:N] (got '{setting}').");
     }
 
     private static string DeviceName(Device device) => device.type == DeviceType.CUDA ? "cuda" : "cpu";

@@ -1,6 +1,3 @@
-using PainService.Model.Checkpoints;
-using PainService.Worker.Datasets;
-
 namespace PainService.Worker.Commands;
 
 /// <summary>
@@ -17,8 +14,7 @@ internal static class CommandRunner
         {
             return await body();
         }
-        catch (Exception e) when (e is DatasetFormatException or ArgumentException or InvalidOperationException or FileNotFoundException
-            or DirectoryNotFoundException or InvalidDataException or CheckpointMismatchException or KeyNotFoundException)
+        catch (Exception e) when (UserError.Is(e))
         {
             await Console.Error.WriteLineAsync($"error: {e.Message}");
             return UsageError;

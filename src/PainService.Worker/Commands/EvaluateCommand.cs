@@ -25,8 +25,9 @@ internal static class EvaluateCommand
         var fold = new Option<int>("--fold") { Description = "Fold whose test list is evaluated.", DefaultValueFactory = _ => 1 };
         var lists = new Option<string>("--lists") { Description = "List sub-folder of the dataset.", DefaultValueFactory = _ => "list" };
         var split = new Option<DatasetSplit>("--split") { Description = "Which list of the fold: Test (default) or Train.", DefaultValueFactory = _ => DatasetSplit.Test };
+        var device = DeviceOption.Create();
         var command = new Command("evaluate", "Pain-level metrics (per class, macro, overall and one-vs-rest accuracy, confusion) into a report folder.");
-        foreach (var option in new Option[] { predictions, labels, scheme, output, checkpoint, dataset, fold, lists, split })
+        foreach (var option in new Option[] { predictions, labels, scheme, output, checkpoint, dataset, fold, lists, split, device })
             command.Options.Add(option);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(() =>
         {
@@ -34,8 +35,10 @@ internal static class EvaluateCommand
             {
                 var root = parse.GetValue(dataset) ?? throw new ArgumentException("--dataset is required with --checkpoint");
                 var target = parse.GetValue(output)!.FullName;
+                var on = parse.GetValue(device)!;
+                Console.WriteLine($"evaluate: device {TrainingDevice.Name(TrainingDevice.Resolve(on))} (--device {on})");
                 var report = CheckpointEvaluation.Run(model.FullName, root.FullName, parse.GetValue(fold), parse.GetValue(lists)!, target,
-                    parse.GetValue(split), progress: TrainingProgress.ForConsole(), cancellationToken: cancellationToken);
+                    parse.GetValue(split), progress: TrainingProgress.ForConsole(), cancellationToken: cancellationToken, device: on);
                 Console.WriteLine(FormattableString.Invariant(
                     $"evaluate: N={report.N} macro-F1 {100 * report.Macro.F1:0.00} accuracy {100 * report.Accuracy:0.00} → {target}"));
                 return 0;

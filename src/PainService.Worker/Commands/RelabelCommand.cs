@@ -17,13 +17,14 @@ internal static class RelabelCommand
         var legacy = new Option<bool>("--legacy-copy-bug") { Description = "Reproduce the authors' merge bug: AU1/AU2 copied from UNBC AU4/AU6 (quirk Q2)." };
         var preset = new Option<string>("--preset") { Description = "Architecture of a .pth checkpoint (paper = ResNet-50).", DefaultValueFactory = _ => "paper" };
         var batch = new Option<int>("--batch-size") { Description = "Inference batch size.", DefaultValueFactory = _ => 16 };
+        var device = DeviceOption.Create();
         var command = new Command("relabel", "Stage 0: write UNBC+ labels (6 shared AUs from the labels, AU1/AU2 from the DISFA model).");
-        foreach (var option in new Option[] { dataset, checkpoint, fold, lists, output, legacy, preset, batch })
+        foreach (var option in new Option[] { dataset, checkpoint, fold, lists, output, legacy, preset, batch, device })
             command.Options.Add(option);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(() =>
         {
             var options = new Relabeller.Options(parse.GetValue(dataset)!.FullName, parse.GetValue(fold), parse.GetValue(checkpoint)!.FullName,
-                parse.GetValue(lists)!, parse.GetValue(output)!, parse.GetValue(legacy), parse.GetValue(batch), parse.GetValue(preset)!);
+                parse.GetValue(lists)!, parse.GetValue(output)!, parse.GetValue(legacy), parse.GetValue(batch), parse.GetValue(preset)!, parse.GetValue(device)!);
             var frames = Relabeller.Run(options, TrainingProgress.ForConsole(), cancellationToken);
             Console.WriteLine($"relabel: {frames} frames → {Path.Combine(options.Dataset, options.OutputLists)}");
             return 0;

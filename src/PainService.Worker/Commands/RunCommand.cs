@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
-using PainService.Configuration;
 using PainService.Jobs;
 using PainService.Worker.Jobs;
+using PainService.Worker.Training;
 
 namespace PainService.Worker.Commands;
 
@@ -21,8 +21,10 @@ internal static class RunCommand
         var heartbeat = new Option<TimeSpan?>("--heartbeat") { Description = "Heartbeat interval." };
         var exitWhenIdle = new Option<bool>("--exit-when-idle") { Description = "Stop when no job is left to claim (CI, batch use)." };
         var maxJobs = new Option<int?>("--max-jobs") { Description = "Stop after finishing this many jobs." };
+        var device = DeviceOption.Create();
+        device.Description = "Device of jobs whose options name none: " + device.Description;
         var command = new Command("run", "Run queued jobs (relabel, sft, train, evaluate) from the job store until stopped.");
-        foreach (var option in new Option[] { provider, connection, workDir, staleAfter, heartbeat, exitWhenIdle, maxJobs })
+        foreach (var option in new Option[] { provider, connection, workDir, staleAfter, heartbeat, exitWhenIdle, maxJobs, device })
             command.Options.Add(option);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
@@ -32,10 +34,13 @@ internal static class RunCommand
             options.WorkDirectory = parse.GetValue(workDir) ?? options.WorkDirectory;
             options.StaleAfter = parse.GetValue(staleAfter) ?? options.StaleAfter;
             options.HeartbeatInterval = parse.GetValue(heartbeat) ?? options.HeartbeatInterval;
+            // A worker told to use CUDA on a machine without it stops here rather than failing every job it claims.
+            var on = parse.GetValue(device)!;
+            var resolved = TrainingDevice.Name(TrainingDevice.Resolve(on));
             var store = JobStoreOptions.CreateStore(options);
             await store.InitializeAsync(cancellationToken);
-            var worker = new JobWorker(store, options, JobWorker.NewWorkerId(), Console.Out);
-            Console.WriteLine($"worker {worker.WorkerId}: {options.Provider} store, outputs in {Path.GetFullPath(options.WorkDirectory)}");
+            var worker = new JobWorker(store, options, JobWorker.NewWorkerId(), Console.Out) { Device = on };
+            Console.WriteLine($"worker {worker.WorkerId}: {options.Provider} store, outputs in {Path.GetFullPath(options.WorkDirectory)}, device {resolved} (--device {on}), up to {options.MaxAttempts} attempts per job");
             try
             {
                 var done = await worker.RunAsync(parse.GetValue(exitWhenIdle), parse.GetValue(maxJobs), cancellationToken);
@@ -53,12 +58,8 @@ internal static class RunCommand
     private static JobStoreOptions Load()
     {
         // The same appsettings.json as the API (so both open the same job store), then Jobs__* variables.
-        var builder = new ConfigurationBuilder();
-        if (AppSettingsLocator.FindDirectory(Directory.GetCurrentDirectory(), AppContext.BaseDirectory) is { } directory)
-            builder.AddJsonFile(Path.Combine(directory, AppSettingsLocator.FileName), optional: false);
-        var configuration = builder.AddEnvironmentVariables().Build();
         var options = new JobStoreOptions();
-        configuration.GetSection(JobStoreOptions.SectionName).Bind(options);
+        WorkerConfiguration.Load().GetSection(JobStoreOptions.SectionName).Bind(options);
         return options;
     }
 }

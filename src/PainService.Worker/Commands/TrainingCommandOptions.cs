@@ -35,11 +35,12 @@ internal sealed class TrainingCommandOptions
     public Option<FileInfo?> Init { get; } = new("--init") { Description = "Checkpoint to start from (stage 2: the SFT checkpoint)." };
     public Option<bool> Resume { get; } = new("--resume") { Description = "Continue the run in --out after its last completed epoch." };
     public Option<int> Threads { get; } = new("--threads") { Description = "libtorch intra-op threads (0 = default)." };
+    public Option<string> Device { get; } = DeviceOption.Create();
     public Option<string?> LicenceNote { get; } = new("--licence-note") { Description = "Dataset licence, recorded in the model's provenance." };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Dataset, Output, Fold, Lists, Scheme, Preset, Epochs, StopAfter, BatchSize, LearningRate, WeightDecay, Seed, Crop, NoFlip, Jitter, ValidationFraction, Init, Resume, Threads, LicenceNote })
+        foreach (var option in new Option[] { Dataset, Output, Fold, Lists, Scheme, Preset, Epochs, StopAfter, BatchSize, LearningRate, WeightDecay, Seed, Crop, NoFlip, Jitter, ValidationFraction, Init, Resume, Threads, Device, LicenceNote })
             command.Options.Add(option);
     }
 
@@ -64,6 +65,7 @@ internal sealed class TrainingCommandOptions
         InitCheckpoint = parse.GetValue(Init)?.FullName,
         Resume = parse.GetValue(Resume),
         Threads = parse.GetValue(Threads),
+        Device = parse.GetValue(Device)!,
         LicenceNote = parse.GetValue(LicenceNote),
     };
 }

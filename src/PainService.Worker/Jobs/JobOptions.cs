@@ -18,7 +18,7 @@ public sealed class JobOptions
     [
         "lists", "scheme", "preset", "epochs", "stopAfter", "batchSize", "lr", "weightDecay", "seed", "crop", "flip", "jitter",
         "validationFraction", "init", "temperatureScaling", "evaluateTest", "keepNoAu", "dropFraction", "dropMaxPspi", "frameList",
-        "licenceNote", "threads", "checkpoint", "split", "legacyCopyBug",
+        "licenceNote", "threads", "checkpoint", "split", "legacyCopyBug", "device",
     ];
 
     private readonly JsonObject _values;
@@ -77,6 +77,7 @@ public sealed class JobOptions
         TemperatureScaling = Get("temperatureScaling", false),
         LicenceNote = Get<string?>("licenceNote", null),
         Threads = Get("threads", 0),
+        Device = Get("device", defaults.Device),
         // A re-claimed job continues its own run folder after the last completed epoch.
         Resume = true,
         Sampling = new SftSampling

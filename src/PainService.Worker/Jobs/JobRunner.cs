@@ -15,8 +15,11 @@ public sealed record JobOutcome(string ResultPath, JsonObject Metrics, string Me
 /// Training jobs always resume from that folder, so a job re-claimed after its worker died continues after its last
 /// completed epoch instead of starting over.
 /// </summary>
-public sealed class JobRunner(IJobStore store, string workDirectory)
+public sealed class JobRunner(IJobStore store, string workDirectory, string device = TrainingDevice.Auto)
 {
+    /// <summary>Called after every completed epoch of a training job, and with the restored state when it resumes.</summary>
+    public Action<JobRecord, TrainingState>? AfterEpoch { get; init; }
+
     public string FolderOf(JobRecord job) => Path.Combine(Path.GetFullPath(workDirectory), job.Id);
 
     public JobOutcome Run(JobRecord job, JobProgress progress, CancellationToken cancellationToken)
@@ -36,16 +39,16 @@ public sealed class JobRunner(IJobStore store, string workDirectory)
 
     private JobOutcome Sft(JobRecord job, JobOptions options, string folder, JobProgress progress, CancellationToken cancellationToken)
     {
-        var training = options.Training(TrainingOptions.ForSft(job.Dataset, folder), job, folder, ResolveCheckpoint);
-        using var trainer = new SftTrainer(training, Console(progress, training)) { EpochCompleted = s => Epoch(progress, s, training) };
+        var training = options.Training(TrainingOptions.ForSft(job.Dataset, folder) with { Device = device }, job, folder, ResolveCheckpoint);
+        using var trainer = new SftTrainer(training, Console(progress, training)) { EpochCompleted = s => Epoch(job, progress, s, training) };
         var state = trainer.Run(cancellationToken);
         return new JobOutcome(trainer.Checkpoints.Best, Summary(state), $"sft done: best epoch {state.BestEpoch}");
     }
 
     private JobOutcome Train(JobRecord job, JobOptions options, string folder, JobProgress progress, CancellationToken cancellationToken)
     {
-        var training = options.Training(TrainingOptions.ForPain(job.Dataset, folder), job, folder, ResolveCheckpoint);
-        var result = PainTrainingRun.Execute(training, options.Get("evaluateTest", true), Console(progress, training), s => Epoch(progress, s, training), cancellationToken);
+        var training = options.Training(TrainingOptions.ForPain(job.Dataset, folder) with { Device = device }, job, folder, ResolveCheckpoint);
+        var result = PainTrainingRun.Execute(training, options.Get("evaluateTest", true), Console(progress, training), s => Epoch(job, progress, s, training), cancellationToken);
         var metrics = Summary(result.State);
         if (result.TestMetrics is { } test)
             metrics["test"] = test.DeepClone();
@@ -58,12 +61,13 @@ public sealed class JobRunner(IJobStore store, string workDirectory)
     {
         var checkpoint = ResolveCheckpoint(options.Get<string?>("checkpoint", null) ?? throw new ArgumentException("an evaluate job needs options.checkpoint"));
         var report = CheckpointEvaluation.Run(checkpoint, job.Dataset, job.Fold, options.Get("lists", "list"), folder, options.Split,
-            progress: new TrainingProgress(TextWriter.Null, false) { OnUpdate = (_, f, _) => progress.Report(f) }, cancellationToken: cancellationToken);
+            progress: new TrainingProgress(TextWriter.Null, false) { OnUpdate = (_, f, _) => progress.Report(f) }, cancellationToken: cancellationToken,
+            device: options.Get("device", device));
         return new JobOutcome(folder, CheckpointEvaluation.Summary(report), $"evaluated: macro-F1 {100 * report.Macro.F1:0.00}");
     }
 
     private JobOutcome Relabel(JobRecord job, JobOptions options, string folder, JobProgress progress, CancellationToken cancellationToken) =>
-        RelabelJob.Run(job.Dataset, job.Fold, options, ResolveCheckpoint, folder, progress, cancellationToken);
+        RelabelJob.Run(job.Dataset, job.Fold, options, ResolveCheckpoint, folder, options.Get("device", device), progress, cancellationToken);
 
     /// <summary>"job:ID" → that job's result (it must have succeeded); anything else is a path.</summary>
     private string ResolveCheckpoint(string reference)
@@ -88,8 +92,11 @@ public sealed class JobRunner(IJobStore store, string workDirectory)
             },
         };
 
-    private static void Epoch(JobProgress progress, TrainingState state, TrainingOptions training) =>
+    private void Epoch(JobRecord job, JobProgress progress, TrainingState state, TrainingOptions training)
+    {
         progress.Report((double)state.EpochsDone / training.LastEpoch, $"epoch {state.EpochsDone}/{training.LastEpoch} done", Summary(state));
+        AfterEpoch?.Invoke(job, state);
+    }
 
     private static JsonObject Summary(TrainingState state) => new()
     {

@@ -1,16 +1,26 @@
 using PainService.Jobs;
+using PainService.Worker.Training;
 
 namespace PainService.Worker.Jobs;
 
 /// <summary>
 /// The worker loop of <c>painservice-worker run</c>: claim a job (or a dead worker's stale one), run it on its own
 /// thread while a heartbeat loop reports progress and watches for cancellation or loss of ownership, then record
-/// the outcome. On shutdown the running job is left Running: its heartbeat stops, it goes stale, and the next
+/// the outcome. A run that throws is queued again (up to <see cref="JobStoreOptions.MaxAttempts"/>) and resumes from
+/// its last checkpoint; a user error (bad dataset, options, device) fails at once. On shutdown the running job is left Running: its heartbeat stops, it goes stale, and the next
 /// worker re-claims it and resumes from its last checkpoint.
 /// </summary>
 public sealed class JobWorker(IJobStore store, JobStoreOptions options, string workerId, TextWriter log)
 {
     public string WorkerId { get; } = workerId;
+
+    /// <summary>auto | cpu | cuda[:N] for jobs whose options name no <c>device</c> (<c>Model:Device</c> / <c>run --device</c>).</summary>
+    public string Device { get; init; } = TrainingDevice.Auto;
+
+    /// <summary>Observer of every epoch a training job completes (and of the state a resumed run restores).</summary>
+    public Action<JobRecord, TrainingState>? AfterEpoch { get; init; }
+
+    private int MaxAttempts => Math.Max(1, options.MaxAttempts);
 
     public static string NewWorkerId() => $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
 
@@ -18,7 +28,7 @@ public sealed class JobWorker(IJobStore store, JobStoreOptions options, string w
     /// <returns>How many jobs this worker finished (any final status).</returns>
     public async Task<int> RunAsync(bool exitWhenIdle, int? maxJobs, CancellationToken cancellationToken)
     {
-        var runner = new JobRunner(store, options.WorkDirectory);
+        var runner = new JobRunner(store, options.WorkDirectory, Device) { AfterEpoch = AfterEpoch };
         var finished = 0;
         while (!cancellationToken.IsCancellationRequested && (maxJobs is null || finished < maxJobs))
         {
@@ -77,10 +87,21 @@ public sealed class JobWorker(IJobStore store, JobStoreOptions options, string w
             await log.WriteLineAsync($"worker {WorkerId}: job {job.Id} left running ({(lost ? "another worker owns it now" : "shutting down")}); it resumes from its last checkpoint when re-claimed");
             return false;
         }
+        catch (Exception e) when (e is not OperationCanceledException && !UserError.Is(e) && job.Attempts < MaxAttempts)
+        {
+            // A crash inside the run (e.g. a libtorch error mid-epoch): the job folder keeps its last checkpoint, so
+            // the next claim — usually this worker's very next one — resumes after the last completed epoch.
+            await log.WriteLineAsync($"worker {WorkerId}: job {job.Id} attempt {job.Attempts} of {MaxAttempts} failed ({e.GetType().Name}: {e.Message}); queued again to resume from its last checkpoint");
+            await store.RequeueAsync(job.Id, WorkerId, Describe(e), CancellationToken.None);
+            return false;
+        }
         catch (Exception e)
         {
-            await log.WriteLineAsync($"worker {WorkerId}: job {job.Id} failed: {e.Message}");
-            return await store.CompleteAsync(job.Id, WorkerId, JobStatus.Failed, progress.Current.MetricsJson, e.Message, cancellationToken: CancellationToken.None);
+            var final = UserError.Is(e) || e is OperationCanceledException ? e.Message : $"failed on attempt {job.Attempts} of {MaxAttempts}: {Describe(e)}";
+            await log.WriteLineAsync($"worker {WorkerId}: job {job.Id} failed: {final}");
+            return await store.CompleteAsync(job.Id, WorkerId, JobStatus.Failed, progress.Current.MetricsJson, final, cancellationToken: CancellationToken.None);
         }
     }
+
+    private static string Describe(Exception e) => $"{e.GetType().Name}: {e.Message}";
 }

@@ -17,7 +17,7 @@ namespace PainService.Worker.Relabel;
 public static class Relabeller
 {
     public sealed record Options(string Dataset, int Fold, string Checkpoint, string OriginalLists = "list/unbc10", string OutputLists = "list/unbcplus",
-        bool LegacyCopyBug = false, int BatchSize = 16, string Preset = "paper");
+        bool LegacyCopyBug = false, int BatchSize = 16, string Preset = "paper", string Device = TrainingDevice.Auto);
 
     public static MeflNet LoadModel(string checkpoint, string preset)
     {
@@ -35,7 +35,10 @@ public static class Relabeller
 
     public static int Run(Options options, TrainingProgress? progress = null, CancellationToken cancellationToken = default)
     {
+        var device = TrainingDevice.Resolve(options.Device);
+        Console.WriteLine($"relabel: device {TrainingDevice.Name(device)} (--device {options.Device})");
         using var net = LoadModel(options.Checkpoint, options.Preset);
+        net.to(device);
         var source = new UnbcLayout(options.Dataset, options.OriginalLists);
         var target = new UnbcLayout(options.Dataset, options.OutputLists);
         if (Path.GetFullPath(source.ListDirectory) == Path.GetFullPath(target.ListDirectory))
@@ -62,6 +65,7 @@ public static class Relabeller
         AtomicFile.WriteText(Path.Combine(target.ListDirectory, "relabel.json"), JsonSerializer.Serialize(new
         {
             checkpoint = Path.GetFullPath(options.Checkpoint),
+            device = TrainingDevice.Name(device),
             fold = options.Fold,
             originalLists = options.OriginalLists,
             au1Au2 = options.LegacyCopyBug ? "copied from UNBC AU4/AU6 (the authors' merge bug, quirk Q2)" : "DISFA model predictions, score > 0.5",

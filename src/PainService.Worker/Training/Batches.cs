@@ -2,10 +2,13 @@ using static TorchSharp.torch;
 
 namespace PainService.Worker.Training;
 
-/// <summary>Batch assembly: preprocessed CHW float arrays → one <c>(B, 3, S, S)</c> tensor; per-item RNG seeds.</summary>
+/// <summary>
+/// Batch assembly: preprocessed CHW float arrays → one <c>(B, 3, S, S)</c> tensor on the model's device (null = CPU);
+/// per-item RNG seeds.
+/// </summary>
 public static class Batches
 {
-    public static Tensor Stack(IReadOnlyList<float[]> inputs, int size)
+    public static Tensor Stack(IReadOnlyList<float[]> inputs, int size, Device? device = null)
     {
         var per = 3 * size * size;
         var flat = new float[inputs.Count * per];
@@ -15,7 +18,7 @@ public static class Batches
                 throw new ArgumentException($"input {i} has {inputs[i].Length} values, expected 3×{size}×{size}");
             inputs[i].CopyTo(flat, i * per);
         }
-        return tensor(flat, [inputs.Count, 3, size, size]);
+        return tensor(flat, [inputs.Count, 3, size, size], device: device);
     }
 
     /// <summary>

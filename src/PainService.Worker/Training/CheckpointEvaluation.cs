@@ -5,6 +5,7 @@ using PainService.Model.Checkpoints;
 using PainService.Worker.Datasets;
 using PainService.Worker.Evaluation;
 using PainService.Worker.Progress;
+using TorchSharp;
 
 namespace PainService.Worker.Training;
 
@@ -18,11 +19,13 @@ public static class CheckpointEvaluation
     public const string PredictionsFile = "predictions.txt";
 
     public static ReportDocument Run(string checkpoint, string dataset, int fold, string listFolder, string output, DatasetSplit split = DatasetSplit.Test,
-        int batchSize = 32, TrainingProgress? progress = null, CancellationToken cancellationToken = default)
+        int batchSize = 32, TrainingProgress? progress = null, CancellationToken cancellationToken = default, string device = TrainingDevice.Auto)
     {
+        var target = TrainingDevice.Resolve(device);
         var (net, manifest) = NativeCheckpoint.LoadPainModel(checkpoint);
         using (net)
         {
+            net.to(target);
             var data = UnbcDatasetReader.Read(dataset, split,
                 new DatasetReadOptions { Fold = fold, Scheme = manifest.Scheme, ListFolder = listFolder, RequirePainLabels = true });
             var transform = new FrameTransform(net.Config.InputSize, CropMode.Legacy);
@@ -39,6 +42,7 @@ public static class CheckpointEvaluation
                 ["split"] = $"{split.FileWord()} list of fold {fold} ({listFolder})",
                 ["subjects"] = string.Join(", ", data.Subjects),
             };
+            source["device"] = TrainingDevice.Name(target);
             if (manifest.Metadata["temperature"] is JsonValue t)
                 source["temperature"] = t.ToString();
             var document = EvaluationReport.Write(output, metrics, manifest.Scheme.ToString(), source, history);

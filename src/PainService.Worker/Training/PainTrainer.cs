@@ -32,11 +32,12 @@ public sealed class PainTrainer : Trainer
         ClassWeights = LabelWeights.ForClasses(TrainSplit.PainClasses!, options.Scheme.Labels());
         torch.manual_seed(options.Seed);
         (_net, _init) = CreateNet(options);
+        _net.to(Device); // before the optimizer exists, so its state is created beside the parameters
         Architecture = _net.Config;
         Transform = new FrameTransform(Architecture.InputSize, options.CropMode, options.Flip, options.ColorJitter);
         TrainFrames = new FrameCache(TrainSplit);
         _validationFrames = new FrameCache(ValidationData);
-        _classWeights = tensor(ClassWeights.Select(w => (float)w).ToArray());
+        _classWeights = tensor(ClassWeights.Select(w => (float)w).ToArray(), device: Device);
         Console.WriteLine(FormattableString.Invariant(
             $"train: {TrainSplit.Count} frames of {TrainSplit.Subjects.Count} subjects, validation {ValidationData.Count} frames of [{string.Join(", ", _validationSubjects)}], class weights [{string.Join(", ", ClassWeights.Select(w => w.ToString("0.0000")))}]"));
     }
@@ -80,7 +81,7 @@ public sealed class PainTrainer : Trainer
         for (var i = 0; i < rows.Count; i++)
             oneHot[i * classes + TrainSplit.PainClasses![rows[i]]] = 1;
         var output = _net.call(images);
-        return PainLosses.WeightedCrossEntropy(output.Logits, tensor(oneHot, [rows.Count, classes]), _classWeights);
+        return PainLosses.WeightedCrossEntropy(output.Logits, tensor(oneHot, [rows.Count, classes], device: Device), _classWeights);
     }
 
     public List<float[]> ValidationLogits(CancellationToken cancellationToken) =>
@@ -107,7 +108,7 @@ public sealed class PainTrainer : Trainer
 
     protected override JsonObject Metadata(TrainingState state) => new()
     {
-        ["provenance"] = Provenance.Build(Stage, Options, state, _init),
+        ["provenance"] = Provenance.Build(Stage, Options, state, _init, TrainingDevice.Name(Device)),
         ["classWeights"] = JsonSerializer.SerializeToNode(ClassWeights),
         ["history"] = JsonSerializer.SerializeToNode(state.History, EvaluationReport.Json),
     };

@@ -42,7 +42,7 @@ public static class PainTrainingRun
         if (evaluateTest)
         {
             var report = CheckpointEvaluation.Run(best, options.Dataset, options.Fold, options.ListFolder, Path.Combine(options.OutputDirectory, "test-report"),
-                DatasetSplit.Test, Math.Max(1, options.BatchSize), progress, cancellationToken);
+                DatasetSplit.Test, Math.Max(1, options.BatchSize), progress, cancellationToken, options.Device);
             test = CheckpointEvaluation.Summary(report);
             var stored = (JsonObject)test.DeepClone();
             CheckpointRewriter.UpdateMetadata(best, m => m["metrics"] = stored);

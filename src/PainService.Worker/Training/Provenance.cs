@@ -24,7 +24,8 @@ public static class Provenance
         return (Path.GetFileName(Path.GetFullPath(root).TrimEnd('/')), licenceNote ?? "not recorded: pass --licence-note (UNBC-McMaster is licensed for research use only)");
     }
 
-    public static JsonObject Build(string stage, TrainingOptions options, TrainingState state, LoadReport? init)
+    /// <param name="device">The device the run trained on (<see cref="TrainingDevice.Name"/>).</param>
+    public static JsonObject Build(string stage, TrainingOptions options, TrainingState state, LoadReport? init, string device)
     {
         var (name, licence) = DatasetInfo(options.Dataset, options.LicenceNote);
         var block = new JsonObject
@@ -43,6 +44,7 @@ public static class Provenance
             ["epochsDone"] = state.EpochsDone,
             ["bestEpoch"] = state.BestEpoch,
             ["seed"] = options.Seed,
+            ["device"] = device,
             ["options"] = JsonSerializer.SerializeToNode(options with { Sampling = options.Sampling }, EvaluationReport.Json),
             ["intendedUse"] = IntendedUse,
             ["trainedAtUtc"] = DateTimeOffset.UtcNow.ToString("O"),

@@ -36,11 +36,12 @@ public sealed class SftTrainer : Trainer
         AuWeights = LabelWeights.ForAuLabels(TrainSplit.AuLabels!, ActionUnits.DisfaOrder);
         torch.manual_seed(options.Seed);
         (_net, _init) = CreateNet(options);
+        _net.to(Device); // before the optimizer exists, so its state is created beside the parameters
         Architecture = _net.Config;
         Transform = new FrameTransform(Architecture.InputSize, options.CropMode, options.Flip, options.ColorJitter);
         TrainFrames = new FrameCache(TrainSplit);
         _validationFrames = new FrameCache(_validation);
-        _auWeights = tensor(AuWeights.Select(w => (float)w).ToArray());
+        _auWeights = tensor(AuWeights.Select(w => (float)w).ToArray(), device: Device);
         Console.WriteLine(FormattableString.Invariant(
             $"sft: {TrainSplit.Count} of {train.Count} training frames kept by undersampling, validation {_validation.Count} frames of [{string.Join(", ", held)}], AU weights [{string.Join(", ", AuWeights.Select(w => w.ToString("0.000")))}]"));
     }
@@ -82,7 +83,7 @@ public sealed class SftTrainer : Trainer
         for (var i = 0; i < rows.Count; i++)
             TrainSplit.AuLabels![rows[i]].CopyTo(labels, i * j);
         var output = _net.call(images);
-        return PainLosses.WeightedAsymmetricLoss(output.AuScores, tensor(labels, [rows.Count, j]), _auWeights);
+        return PainLosses.WeightedAsymmetricLoss(output.AuScores, tensor(labels, [rows.Count, j], device: Device), _auWeights);
     }
 
     protected override ValidationResult Validate(CancellationToken cancellationToken)
@@ -120,7 +121,7 @@ public sealed class SftTrainer : Trainer
 
     protected override JsonObject Metadata(TrainingState state) => new()
     {
-        ["provenance"] = Provenance.Build(Stage, Options, state, _init),
+        ["provenance"] = Provenance.Build(Stage, Options, state, _init, TrainingDevice.Name(Device)),
         ["auWeights"] = JsonSerializer.SerializeToNode(AuWeights),
         ["history"] = JsonSerializer.SerializeToNode(state.History, EvaluationReport.Json),
     };

@@ -6,8 +6,9 @@ using static TorchSharp.torch;
 namespace PainService.Worker.Training;
 
 /// <summary>
-/// Runs a model over a split in eval mode with the test transform and copies one output row per image to managed
-/// memory. One dispose scope per batch, so nothing leaks however long the split.
+/// Runs a model over a split in eval mode with the test transform, on the device the model lives on, and copies one
+/// output row per image to managed memory (through a CPU copy). One dispose scope per batch, so nothing leaks however
+/// long the split.
 /// </summary>
 public static class SplitPredictor
 {
@@ -15,6 +16,7 @@ public static class SplitPredictor
         int batchSize, TrainingProgress? progress = null, CancellationToken cancellationToken = default)
     {
         model.eval();
+        var device = TrainingDevice.Of(model);
         var rows = new List<float[]>(split.Count);
         progress?.Start($"predict {split.Count} frames", (split.Count + batchSize - 1) / batchSize);
         using var _ = no_grad();
@@ -25,9 +27,9 @@ public static class SplitPredictor
             var inputs = new float[batch.Length][];
             Parallel.For(0, batch.Length, i => inputs[i] = transform.Test(cache[batch[i]]));
             using var scope = NewDisposeScope();
-            var result = output(Batches.Stack(inputs, transform.InputSize));         // (B, K)
+            var result = output(Batches.Stack(inputs, transform.InputSize, device));         // (B, K)
             var width = (int)result.shape[1];
-            var flat = result.contiguous().data<float>().ToArray();
+            var flat = TrainingDevice.ToArray(result);
             for (var i = 0; i < batch.Length; i++)
                 rows.Add(flat.AsSpan(i * width, width).ToArray());
             progress?.Step(batch.Length);

@@ -25,6 +25,9 @@ public abstract class Trainer : IDisposable
     protected Trainer(TrainingOptions options, TrainingProgress progress)
     {
         options.Validate();
+        // First, before the dataset is read: an unusable --device must fail at once, not after minutes of loading.
+        Device = TrainingDevice.Resolve(options.Device);
+        Console.WriteLine($"{Stage}: device {TrainingDevice.Name(Device)} (--device {options.Device})");
         Options = options;
         Progress = progress;
         Checkpoints = new TrainingCheckpoints(options.OutputDirectory);
@@ -33,6 +36,9 @@ public abstract class Trainer : IDisposable
     }
 
     protected TrainingOptions Options { get; }
+
+    /// <summary>Where the model, batches, labels and loss weights live; checkpoints are written from CPU copies.</summary>
+    public Device Device { get; }
     protected TrainingProgress Progress { get; }
     public TrainingCheckpoints Checkpoints { get; }
     protected abstract string Stage { get; }
@@ -117,11 +123,11 @@ public abstract class Trainer : IDisposable
             foreach (var group in optimizer.ParamGroups)
                 group.LearningRate = lr;
             using var scope = NewDisposeScope();
-            var loss = Loss(Batches.Stack(inputs, Transform.InputSize), rows);
+            var loss = Loss(Batches.Stack(inputs, Transform.InputSize, Device), rows);
             optimizer.zero_grad();
             loss.backward();
             optimizer.step();
-            Progress.Step(rows.Length, loss.item<float>());
+            Progress.Step(rows.Length, loss.cpu().item<float>());
         }
         return (Progress.Finish(), lr);
     }

@@ -48,6 +48,9 @@ public sealed record TrainingOptions
 
     public int Threads { get; init; }
 
+    /// <summary>auto | cpu | cuda[:N], resolved by <see cref="TrainingDevice.Resolve"/> before any data is read.</summary>
+    public string Device { get; init; } = TrainingDevice.Auto;
+
     public int LastEpoch => Math.Min(StopAfter ?? Epochs, Epochs);
 
     public static TrainingOptions ForSft(string dataset, string output) => new()

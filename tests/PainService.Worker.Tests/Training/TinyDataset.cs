@@ -15,4 +15,10 @@ internal static class TinyDataset
     public static string[] TrainArgs(string dataset, string output, int epochs) =>
         ["train", "--dataset", dataset, "--out", output, "--preset", "ci", "--epochs", epochs.ToString(), "--batch-size", "8", "--lr", "1e-3",
          "--validation-fraction", "0.34", "--threads", "1"];
+
+    /// <summary>The options of a train job with exactly the settings of <see cref="TrainArgs"/> (and no test-fold evaluation).</summary>
+    public static string TrainJobOptions(int epochs) => new System.Text.Json.Nodes.JsonObject
+    {
+        ["preset"] = "ci", ["epochs"] = epochs, ["batchSize"] = 8, ["lr"] = 1e-3, ["validationFraction"] = 0.34, ["threads"] = 1, ["evaluateTest"] = false,
+    }.ToJsonString();
 }
