@@ -21,9 +21,12 @@ public sealed class BatchingOptions
     /// <summary>A request still unanswered this long after it arrived gets 503; it is dropped before the forward pass.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Images decoded and searched for faces at once (request threads); 0 = one per CPU core.</summary>
+    /// <summary>Images decoded and searched for faces at once (each on its own dedicated thread); 0 = one per CPU core.</summary>
     [Range(0, 1024)]
     public int MaxConcurrentPreparations { get; set; }
+
+    /// <summary><see cref="MaxConcurrentPreparations"/> with 0 resolved to the core count.</summary>
+    public int ConcurrentPreparations => MaxConcurrentPreparations > 0 ? MaxConcurrentPreparations : Environment.ProcessorCount;
 
     /// <summary>Longest a single forward pass may take before its callers get 503 and the model is marked not ready.</summary>
     public TimeSpan ForwardTimeout { get; set; } = TimeSpan.FromSeconds(60);

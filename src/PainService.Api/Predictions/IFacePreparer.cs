@@ -4,14 +4,13 @@ using PainService.Vision.Imaging;
 namespace PainService.Api.Predictions;
 
 /// <summary>
-/// Decode → detect → crop → model input, on the calling request thread (so frames are prepared concurrently while
-/// the model runs batches). Throws <see cref="ImageRejectedException"/> for unusable images. Must be thread-safe.
+/// Decode → detect → crop → model input, concurrently with the model's batches (on threads of the implementation's
+/// choosing, so the request thread only awaits). Throws <see cref="ImageRejectedException"/> for unusable images. Must be thread-safe.
 /// </summary>
 public interface IFacePreparer
 {
     /// <summary>
-    /// The chosen faces, largest first (one for <see cref="FacePolicy.Largest"/>). Waits (without holding a thread)
-    /// for decode memory and a free detector; the CPU work runs inline.
+    /// The chosen faces, largest first (one for <see cref="FacePolicy.Largest"/>).
     /// </summary>
     Task<IReadOnlyList<PreparedFace>> PrepareAsync(ReadOnlyMemory<byte> image, int inputSize, FacePolicy policy, CancellationToken cancellation);
 }

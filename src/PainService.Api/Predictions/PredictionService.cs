@@ -23,8 +23,7 @@ public sealed class PredictionService(
 
     // Decode + detect is CPU-bound: more of them at once than there are cores only slows every one of them and
     // starves the thread pool (health probes included). Waiting for a slot is async and counts against the deadline.
-    private readonly SemaphoreSlim _preparationSlots = new(
-        options.Value.MaxConcurrentPreparations > 0 ? options.Value.MaxConcurrentPreparations : Environment.ProcessorCount);
+    private readonly SemaphoreSlim _preparationSlots = new(options.Value.ConcurrentPreparations);
 
     // Frames waiting for a preparation slot are bounded like the inference queue: past MaxQueueLength the answer is
     // an immediate 503 queue_full, not a wait that ends in request_timeout with the body held in memory.

@@ -4,14 +4,17 @@ using PainService.Vision.Pipeline;
 
 namespace PainService.Api.Vision;
 
-/// <summary>Adapts the Vision project's thread-safe <see cref="FacePipeline"/> (pooled Haar detectors) to the API.</summary>
-public sealed class VisionFacePreparer(FacePipeline pipeline) : IFacePreparer
+/// <summary>
+/// Adapts the Vision project's thread-safe <see cref="FacePipeline"/> (pooled Haar detectors) to the API; the work
+/// runs on the <see cref="PreparationThreads"/>, never on the thread pool.
+/// </summary>
+public sealed class VisionFacePreparer(FacePipeline pipeline, PreparationThreads threads) : IFacePreparer
 {
     public async Task<IReadOnlyList<PreparedFace>> PrepareAsync(ReadOnlyMemory<byte> image, int inputSize, FacePolicy policy,
         CancellationToken cancellation)
     {
         // The pipeline throws NoFace/FaceTooSmall rather than return no face.
-        var result = await pipeline.RunAsync(image, policy, cancellation);
+        var result = await threads.RunAsync(() => pipeline.Run(image, policy, cancellation), cancellation);
         return result.Faces.Select(face =>
         {
             if (face.Input.Length != 3 * inputSize * inputSize)

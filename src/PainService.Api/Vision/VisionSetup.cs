@@ -21,6 +21,7 @@ public static class VisionSetup
         services.AddSingleton<ImageDecoder>();
         services.AddSingleton<IFaceDetector, HaarDetectorPool>();
         services.AddSingleton<FacePipeline>();
+        services.AddSingleton<PreparationThreads>();
         services.AddSingleton<IFacePreparer, VisionFacePreparer>();
         return services;
     }
