@@ -6,8 +6,9 @@ using System.Text;
 
 namespace PainService.Bench;
 
-internal sealed record ServiceRow(int Clients, int Ok, int Errors, string ErrorsByStatus, double Seconds,
-    double RequestsPerSecond, Stats Latency);
+/// <summary>One load level. Unanswered = the client saw no HTTP answer (reset, timeout); Violations = 5xx other than a 503 with Retry-After.</summary>
+internal sealed record ServiceRow(int Clients, int Ok, int Overloaded, int Violations, int Unanswered, int Other, string Details,
+    double Seconds, double RequestsPerSecond, Stats Latency, Stats LiveProbe, Stats MetricsProbe);
 
 /// <summary>
 /// End-to-end load on loopback: starts the real API (its built dll, embedded untrained model) on a free
@@ -74,12 +75,18 @@ internal sealed class ServiceBench : IAsyncDisposable
         throw new TimeoutException("The API did not report ready within 180 s.");
     }
 
+    /// <summary>
+    /// <paramref name="clients"/> concurrent clients POST the image until the time or request budget ends; a client
+    /// told 503 waits the Retry-After it was given, as a well-behaved hospital integration does. Meanwhile a probe
+    /// reads /health/live and /metrics every 250 ms, as a kubelet and Prometheus would.
+    /// </summary>
     public async Task<ServiceRow> LoadAsync(byte[] png, int clients, TimeSpan duration, int maxRequests, Action<string> log)
     {
         var latencies = new ConcurrentBag<double>();
-        var errors = new ConcurrentDictionary<string, int>();
-        var issued = 0;
+        var others = new ConcurrentDictionary<string, int>();
+        int overloaded = 0, violations = 0, unanswered = 0, other = 0, issued = 0;
         var clock = Stopwatch.StartNew();
+        using var loadDone = new CancellationTokenSource();
         async Task Client()
         {
             while (clock.Elapsed < duration && Interlocked.Increment(ref issued) <= maxRequests)
@@ -90,25 +97,82 @@ internal sealed class ServiceBench : IAsyncDisposable
                     using var content = new MultipartFormDataContent { { new ByteArrayContent(png) { Headers = { ContentType = new("image/png") } }, "image", "astronaut.png" } };
                     using var response = await _http.PostAsync("/v1/pain/predict", content);
                     await response.Content.ReadAsByteArrayAsync();
-                    if (response.StatusCode == HttpStatusCode.OK)
+                    var status = (int)response.StatusCode;
+                    var retryAfter = response.Headers.RetryAfter?.Delta;
+                    if (status == 200)
                         latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                    else if (status == 503 && retryAfter is { } wait)
+                    {
+                        Interlocked.Increment(ref overloaded);
+                        await Task.Delay(wait);
+                    }
+                    else if (status >= 500)
+                    {
+                        Interlocked.Increment(ref violations);
+                        others.AddOrUpdate(status + (status == 503 ? " without Retry-After" : ""), 1, (_, n) => n + 1);
+                    }
                     else
-                        errors.AddOrUpdate(((int)response.StatusCode).ToString(), 1, (_, n) => n + 1);
+                    {
+                        Interlocked.Increment(ref other);
+                        others.AddOrUpdate(status.ToString(), 1, (_, n) => n + 1);
+                    }
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                 {
-                    errors.AddOrUpdate(e.GetType().Name, 1, (_, n) => n + 1);
+                    Interlocked.Increment(ref unanswered);
+                    others.AddOrUpdate(e.GetType().Name, 1, (_, n) => n + 1);
                 }
             }
         }
+        var live = new ConcurrentBag<double>();
+        var metrics = new ConcurrentBag<double>();
+        var probe = ProbeAsync(live, metrics, loadDone.Token);
         await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(Client)));
         var seconds = clock.Elapsed.TotalSeconds;
+        await loadDone.CancelAsync();
+        await probe;
+
         var stats = Stats.Of(latencies.ToArray());
-        var errorCount = errors.Values.Sum();
-        var byStatus = errors.IsEmpty ? "-" : string.Join(", ", errors.OrderBy(e => e.Key).Select(e => $"{e.Key}×{e.Value}"));
-        var row = new ServiceRow(clients, stats.Count, errorCount, byStatus, seconds, stats.Count / seconds, stats);
-        log($"service clients={clients,2}: {row.RequestsPerSecond,6:F2} req/s  p50 {stats.P50,7:F0} p95 {stats.P95,7:F0} p99 {stats.P99,7:F0} ms  ok={stats.Count} errors={errorCount} ({byStatus})");
+        var otherText = others.IsEmpty ? "-" : string.Join(", ", others.OrderBy(e => e.Key).Select(e => $"{e.Key}×{e.Value}"));
+        var row = new ServiceRow(clients, stats.Count, overloaded, violations, unanswered, other, otherText, seconds, stats.Count / seconds,
+            stats, Stats.Of(live.ToArray()), Stats.Of(metrics.ToArray()));
+        log($"service clients={clients,3}: {row.RequestsPerSecond,6:F2} req/s  p50 {stats.P50,7:F0} p95 {stats.P95,7:F0} p99 {stats.P99,7:F0} ms  " +
+            $"ok={stats.Count} 503+Retry-After={overloaded} 5xx-violations={violations} unanswered={unanswered} other={otherText}  " +
+            $"live p99 {row.LiveProbe.P99:F0} ms, metrics p99 {row.MetricsProbe.P99:F0} ms");
         return row;
+    }
+
+    private async Task ProbeAsync(ConcurrentBag<double> live, ConcurrentBag<double> metrics, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            live.Add(await TimeGetAsync("/health/live"));
+            metrics.Add(await TimeGetAsync("/metrics"));
+            try
+            {
+                await Task.Delay(250, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Milliseconds until a 200 arrives; a failure counts as the client timeout, so it cannot hide in the percentiles.</summary>
+    private async Task<double> TimeGetAsync(string path)
+    {
+        var start = Stopwatch.GetTimestamp();
+        try
+        {
+            using var response = await _http.GetAsync(path);
+            await response.Content.ReadAsByteArrayAsync();
+            return response.IsSuccessStatusCode ? Stopwatch.GetElapsedTime(start).TotalMilliseconds : _http.Timeout.TotalMilliseconds;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return _http.Timeout.TotalMilliseconds;
+        }
     }
 
     public async Task WarmAsync(byte[] png) => await LoadAsync(png, 1, TimeSpan.FromSeconds(5), 3, _ => { });
