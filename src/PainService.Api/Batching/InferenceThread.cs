@@ -3,9 +3,11 @@ using System.Collections.Concurrent;
 namespace PainService.Api.Batching;
 
 /// <summary>
-/// The one thread that touches the model. libtorch's dispose scopes, grad/inference mode and thread pools are
-/// thread-static, and the TorchSharp modules are not thread-safe, so every load, warm-up and forward pass runs here,
-/// synchronously; callers await the returned task, never the tensor code itself.
+/// The one thread that runs the serving model. libtorch's dispose scopes, grad/inference mode and thread pools are
+/// thread-static, and the TorchSharp modules are not thread-safe, so the start-up load, every forward pass, every
+/// model swap and every disposal of a replaced model run here, synchronously; callers await the returned task, never
+/// the tensor code itself. A model activated later is built and warmed up on its own thread and only then handed
+/// over here (<see cref="Models.ModelActivator"/>), so serving never waits for a load.
 /// </summary>
 public sealed class InferenceThread : IDisposable
 {

@@ -23,6 +23,8 @@ public static class ErrorCodes
     public const string DimensionsTooLarge = "dimensions_too_large";
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string UnsupportedFormat = "unsupported_format";
+    // 409
+    public const string ActivationInProgress = "activation_in_progress";
     // 422
     public const string ImageTooSmall = "image_too_small";
     public const string NoFace = "no_face";

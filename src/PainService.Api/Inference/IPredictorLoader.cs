@@ -4,7 +4,8 @@ namespace PainService.Api.Inference;
 
 /// <summary>
 /// Creates the serving predictor (a configured checkpoint or the embedded untrained reference model).
-/// Called on the inference thread, because libtorch state created there is used there.
+/// <see cref="Load"/> runs on the inference thread at start-up; <see cref="LoadCheckpoint"/> runs on a short-lived
+/// thread of its own (an activation), whose model is warmed up there and then handed to the inference thread whole.
 /// </summary>
 public interface IPredictorLoader
 {

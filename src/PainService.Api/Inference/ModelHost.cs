@@ -3,7 +3,14 @@ using PainService.Model.Inference;
 namespace PainService.Api.Inference;
 
 /// <summary>The model currently serving, with its descriptor.</summary>
-public sealed record ActiveModel(IPainPredictor Predictor, ModelDescriptor Descriptor);
+public sealed record ActiveModel(IPainPredictor Predictor, ModelDescriptor Descriptor)
+{
+    /// <summary>
+    /// Read once here so request threads never touch the predictor itself: after a swap the old one is disposed
+    /// on the inference thread while a request that chose it may still be preparing its face.
+    /// </summary>
+    public int InputSize { get; } = Predictor.InputSize;
+}
 
 public enum ModelStatus
 {

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using PainService.Api.Batching;
 using PainService.Api.Errors;
 using PainService.Api.Inference;
 using PainService.Api.Security;
@@ -16,11 +18,15 @@ public static class ModelsApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{version}/activate", ActivateAsync).WithName("ActivateModel")
             .WithSummary("Load and warm up a registry version beside the active one, then swap atomically (admin).")
-            .WithDescription("Requests in flight finish on the old model; no request fails during the swap. A failed load "
-                + "keeps the old model active (422 model_load_failed).")
+            .WithDescription("The new model is loaded and warmed up on its own thread while the old one keeps serving; "
+                + "requests in flight finish on the old model and no request fails during the swap. A failed load keeps "
+                + "the old model active (422 model_load_failed). One activation at a time: another one meanwhile gets 409 "
+                + "activation_in_progress. The call answers when the new model serves (or the activation failed).")
             .RequireAuthorization(SecuritySetup.AdminPolicy)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 
@@ -41,15 +47,20 @@ public static class ModelsApi
         return NotFound(version).ToResult(context);
     }
 
-    public static async Task<IResult> ActivateAsync(string version, ModelActivator activator, HttpContext context, CancellationToken cancellation)
+    /// <summary>Not cancelled when the caller disconnects: an accepted activation runs to its end (and is audited).</summary>
+    public static async Task<IResult> ActivateAsync(string version, ModelActivator activator, HttpContext context,
+        IOptions<BatchingOptions> batching)
     {
         var actor = context.User.Identity?.Name ?? "anonymous";
-        var result = await activator.ActivateAsync(version, actor, cancellation);
+        var result = await activator.ActivateAsync(version, actor);
         return result.Outcome switch
         {
             ActivationOutcome.Activated or ActivationOutcome.AlreadyActive => TypedResults.Ok(ModelInfo.From(result.Model!)),
             ActivationOutcome.NotFound => NotFound(version).ToResult(context),
             ActivationOutcome.Refused => new ApiProblem(422, ErrorCodes.ModelRefused, "Model refused", result.Message).ToResult(context),
+            ActivationOutcome.Busy => new ApiProblem(409, ErrorCodes.ActivationInProgress, "Activation in progress", result.Message).ToResult(context),
+            ActivationOutcome.SwapFailed => new ApiProblem(503, ErrorCodes.InferenceFailed, "Model not swapped", result.Message,
+                batching.Value.RetryAfterSeconds).ToResult(context),
             _ => new ApiProblem(422, ErrorCodes.ModelLoadFailed, "Model load failed", result.Message).ToResult(context),
         };
     }

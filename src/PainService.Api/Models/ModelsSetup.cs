@@ -6,6 +6,7 @@ public static class ModelsSetup
     {
         services.AddOptions<ModelRegistryOptions>().BindConfiguration(ModelRegistryOptions.SectionName);
         services.AddSingleton<ModelRegistry>();
+        services.AddSingleton<ModelSwapper>();
         services.AddSingleton<ModelActivator>();
         services.AddSingleton<AuditLog>();
         return services;

@@ -56,7 +56,7 @@ public sealed class PredictionService(
             try
             {
                 // Resolved only once ready: readiness implies the detector was built, so a broken cascade is a 503 here.
-                var faces = await services.GetRequiredService<IFacePreparer>().PrepareAsync(image, model.Predictor.InputSize, policy, budget.Token);
+                var faces = await services.GetRequiredService<IFacePreparer>().PrepareAsync(image, model.InputSize, policy, budget.Token);
                 metrics.Decode.Observe(faces[0].DecodeMs / 1000);
                 metrics.Detect.Observe(faces[0].DetectMs / 1000);
                 return faces;
