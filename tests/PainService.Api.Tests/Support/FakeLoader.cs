@@ -26,18 +26,41 @@ public sealed class FakeLoader(IPainPredictor predictor) : IPredictorLoader
         return predictor;
     }
 
-    /// <summary>Every checkpoint "loaded" so far, by path.</summary>
+    /// <summary>Every checkpoint "loaded" so far, in order.</summary>
     public List<FakePredictor> Loaded { get; } = [];
 
-    /// <summary>Reads the manifest like the real loader; metadata "fail": true makes the load throw.</summary>
+    /// <summary>When set, each checkpoint load waits for it (a slow load the test releases).</summary>
+    public ManualResetEventSlim? CheckpointGate { get; init; }
+
+    /// <summary>Set when a checkpoint load has started (and possibly blocks on <see cref="CheckpointGate"/>).</summary>
+    public ManualResetEventSlim CheckpointEntered { get; } = new(false);
+
+    /// <summary>Set when a checkpoint load has returned its predictor (the warm-up comes next).</summary>
+    public ManualResetEventSlim CheckpointLoaded { get; } = new(false);
+
+    /// <summary>The name of the thread the last checkpoint load ran on.</summary>
+    public string? CheckpointThread { get; private set; }
+
+    /// <summary>
+    /// Reads the manifest like the real loader; metadata "fail": true makes the load throw, "failWarmUp": true gives
+    /// a predictor whose every forward (the warm-up first) throws.
+    /// </summary>
     public IPainPredictor LoadCheckpoint(string path)
     {
+        CheckpointThread = Thread.CurrentThread.Name;
+        CheckpointEntered.Set();
+        if (CheckpointGate is { } gate && !gate.Wait(TimeSpan.FromSeconds(60)))
+            throw new TimeoutException("the test never opened the checkpoint gate");
         using var reader = NativeCheckpoint.Open(path);
         var manifest = reader.Manifest;
         if (manifest.Metadata["fail"] is not null)
             throw new InvalidDataException("checkpoint weights are truncated");
         var loaded = new FakePredictor(manifest.Trained, version: manifest.Version, sha256: NativeCheckpoint.Sha256OfFile(path));
-        Loaded.Add(loaded);
+        if (manifest.Metadata["failWarmUp"] is not null)
+            loaded.Throw = new InvalidOperationException("the new model's forward pass failed");
+        lock (Loaded)
+            Loaded.Add(loaded);
+        CheckpointLoaded.Set();
         return loaded;
     }
 }

@@ -5,7 +5,8 @@ namespace PainService.Api.Tests.Support;
 
 /// <summary>
 /// A deterministic stand-in for the model: every output is a function of the input's first value, so a test can
-/// tell whose result a caller received. Records batch sizes; can throw or block on demand.
+/// tell whose result a caller received. Records batch sizes; can throw or block on demand. Like a real module, it
+/// refuses to run after <see cref="Dispose"/> (ObjectDisposedException), so a use-after-dispose shows up as a failure.
 /// </summary>
 public sealed class FakePredictor(bool trained = false, int inputSize = 4, string? version = null, string? sha256 = null) : IPainPredictor
 {
@@ -15,9 +16,11 @@ public sealed class FakePredictor(bool trained = false, int inputSize = 4, strin
     public ModelDescriptor Descriptor { get; } = new("GraphAU-Pain", version ?? (trained ? "v-test" : "untrained-reference"),
         sha256 ?? new string('a', 64), trained, PainScheme.ThreeLevel, "cpu");
 
-    public bool Disposed { get; private set; }
+    private volatile bool _disposed;
 
-    public int InputSize { get; } = inputSize;
+    public bool Disposed => _disposed;
+
+    public int InputSize => Disposed ? throw new ObjectDisposedException(nameof(FakePredictor), Descriptor.Version) : inputSize;
 
     public Exception? Throw { get; set; }
 
@@ -36,8 +39,10 @@ public sealed class FakePredictor(bool trained = false, int inputSize = 4, strin
 
     public IReadOnlyList<PainPrediction> Predict(IReadOnlyList<float[]> inputs)
     {
+        ObjectDisposedException.ThrowIf(Disposed, this);
         Entered.Set();
         Gate?.Wait(TimeSpan.FromSeconds(30));
+        ObjectDisposedException.ThrowIf(Disposed, this); // disposed while this forward was blocked
         ForwardCount++;
         lock (_batchSizes)
         {
@@ -63,5 +68,5 @@ public sealed class FakePredictor(bool trained = false, int inputSize = 4, strin
             [v]);
     }
 
-    public void Dispose() => Disposed = true;
+    public void Dispose() => _disposed = true;
 }

@@ -13,11 +13,14 @@ public sealed class RegistryFolder : IDisposable
 
     public string Path { get; } = Directory.CreateTempSubdirectory("painservice-registry-").FullName;
 
-    public string Add(string version, bool trained = true, DateTimeOffset? created = null, bool failOnLoad = false)
+    /// <summary>Adds a checkpoint; the fake loader fails on <paramref name="failOnLoad"/> and <paramref name="failOnWarmUp"/>.</summary>
+    public string Add(string version, bool trained = true, DateTimeOffset? created = null, bool failOnLoad = false, bool failOnWarmUp = false)
     {
         var metadata = new JsonObject { ["created"] = (created ?? DateTimeOffset.UtcNow).ToString("O"), ["metrics"] = new JsonObject { ["macroF1"] = 0.61 } };
         if (failOnLoad)
             metadata["fail"] = true;
+        if (failOnWarmUp)
+            metadata["failWarmUp"] = true;
         var manifest = new CheckpointManifest { Version = version, Trained = trained, Metadata = metadata };
         var file = System.IO.Path.Combine(Path, $"{version}.ckpt");
         using (var zip = ZipFile.Open(file, ZipArchiveMode.Create))
