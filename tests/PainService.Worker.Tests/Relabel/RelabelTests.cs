@@ -1,6 +1,8 @@
 using PainService.Model;
 using PainService.Model.Checkpoints;
+using System.IO.Compression;
 using PainService.Model.Mefl;
+using PainService.Model.Weights;
 using PainService.Worker.Datasets;
 using PainService.Worker.Relabel;
 using PainService.Worker.Tests.Commands;
@@ -57,5 +59,45 @@ public sealed class RelabelTests : IDisposable
         }
         Assert.True(File.Exists(Path.Combine(data, "list/plus/relabel.json")));
         Assert.Equal(original.Count, plus.PainClasses!.Count); // pain labels copied alongside
+    }
+    /// <summary>
+    /// ME-GraphAU's DISFA weights come as a .pth ({'epoch', 'state_dict'}, 'module.' keys): the same formula weights
+    /// written that way and natively must load bit-identically and give the same UNBC+ lists. Formula weights (not a
+    /// random init) make the AU1/AU2 predictions mixed, so equal lists mean equal decisions, not two constants.
+    /// </summary>
+    [Fact]
+    public async Task AnAuthorsFormatPthCheckpointRelabelsExactlyLikeTheSameWeightsInNativeFormat()
+    {
+        var data = TinyDataset.Create(_dir.Combine("data"), frames: 6);
+        string native = _dir.Combine("mefl.ckpt"), pth = _dir.Combine("MEFARG_resnet50_DISFA_fold1.pth");
+        using (var net = FormulaWeights.Apply(new MeflNet(ModelPresets.Get("ci", PainScheme.ThreeLevel))))
+        {
+            NativeCheckpoint.Save(native, new CheckpointManifest { Model = ModelKind.Stage1, Architecture = net.Config }, net);
+            AuthorsCheckpointFile.Write(net, pth, epoch: 19);
+        }
+        using (var zip = ZipFile.OpenRead(pth))
+            Assert.Contains(zip.Entries, e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal));
+        using (var imported = Relabeller.LoadModel(pth, "ci"))
+        using (var reference = Relabeller.LoadModel(native, "ci"))
+        {
+            var expected = reference.state_dict();
+            foreach (var (key, tensor) in imported.state_dict())
+                Assert.True(tensor.eq(expected[key]).all().item<bool>(), $"{key} differs after the .pth import");
+        }
+
+        Assert.Equal(0, await Cli.RunAsync("relabel", "--dataset", data, "--checkpoint", native, "--out-lists", "list/native", "--batch-size", "8"));
+        Assert.Equal(0, await Cli.RunAsync("relabel", "--dataset", data, "--checkpoint", pth, "--preset", "ci", "--out-lists", "list/pth", "--batch-size", "8"));
+
+        var predicted = new List<float>();
+        foreach (var split in new[] { DatasetSplit.Train, DatasetSplit.Test })
+        {
+            var read = new DatasetReadOptions { RequireAuLabels = true, RequireAuPositives = false, CheckImages = false };
+            var fromNative = UnbcDatasetReader.Read(data, split, read with { ListFolder = "list/native" }).AuLabels!;
+            var fromPth = UnbcDatasetReader.Read(data, split, read with { ListFolder = "list/pth" }).AuLabels!;
+            Assert.Equal(fromNative.Select(r => (r[0], r[1])), fromPth.Select(r => (r[0], r[1]))); // AU1, AU2: the model's
+            Assert.Equal(fromNative, fromPth);
+            predicted.AddRange(fromPth.SelectMany(r => r[..2]));
+        }
+        Assert.True(predicted.Contains(0f) && predicted.Contains(1f), $"AU1/AU2 predictions: {predicted.Count(v => v == 1f)} of {predicted.Count} positive");
     }
 }
