@@ -22,18 +22,19 @@ public sealed class ServiceMetrics
         var factory = Metrics.WithCustomRegistry(Registry);
 
         Requests = factory.CreateCounter("painservice_requests_total",
-            "Prediction requests by outcome (success, client_error, rejected, error) and stable error code.",
+            "Prediction requests by outcome (success, client_error, rejected, error) and stable error code; predict-batch "
+            + "counts each frame, or the request once when refused as a whole. 401/403 are client_error, 429 and 503 rejected.",
             ["outcome", "code"]);
         QueueWait = Seconds(factory, "painservice_queue_wait_seconds", "Time from enqueue to the start of the request's forward pass.");
         Inference = Seconds(factory, "painservice_inference_seconds", "Duration of one batched forward pass.");
-        EndToEnd = Seconds(factory, "painservice_request_duration_seconds", "Prediction request duration, body read to response.");
+        EndToEnd = Seconds(factory, "painservice_request_duration_seconds", "Prediction request duration, body read to response: one per predict or predict-batch call answered by its handler.");
         Decode = Seconds(factory, "painservice_decode_seconds", "Image decode duration.");
         Detect = Seconds(factory, "painservice_face_detection_seconds", "Haar face detection duration.");
         BatchSize = factory.CreateHistogram("painservice_batch_size", "Images per forward pass.",
             new HistogramConfiguration { Buckets = [1, 2, 4, 8, 16, 32, 64] });
         QueueDepth = factory.CreateGauge("painservice_queue_depth", "Requests waiting for a batch.");
         ModelEvents = factory.CreateCounter("painservice_model_events_total",
-            "Model lifecycle events (load, load_failed, swap, refused, forward_timeout).", ["event"]);
+            "Model lifecycle events (load, load_failed, swap, swap_failed, refused, forward_timeout).", ["event"]);
         _modelInfo = factory.CreateGauge("painservice_model_info",
             "The active model (value 1): name, version, weights hash, trained flag, device.",
             ["name", "version", "weights_sha256", "trained", "device"]);

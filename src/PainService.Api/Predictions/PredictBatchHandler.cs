@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using PainService.Api.Batching;
 using PainService.Api.Errors;
@@ -20,6 +21,16 @@ public static class PredictBatchHandler
         IOptions<VisionOptions> vision,
         IOptions<BatchingOptions> batching,
         CancellationToken cancellation)
+    {
+        // One duration per HTTP call, as for /v1/pain/predict (the frames' outcomes are counted one by one).
+        var started = Stopwatch.GetTimestamp();
+        var result = await AnswerAsync(context, predictions, metrics, vision, batching, cancellation);
+        metrics.EndToEnd.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        return result;
+    }
+
+    private static async Task<IResult> AnswerAsync(HttpContext context, PredictionService predictions, ServiceMetrics metrics,
+        IOptions<VisionOptions> vision, IOptions<BatchingOptions> batching, CancellationToken cancellation)
     {
         IDisposable admission;
         try

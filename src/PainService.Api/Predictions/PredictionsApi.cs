@@ -18,6 +18,7 @@ public static class PredictionsApi
     {
         var group = app.MapGroup("/v1/pain").WithTags("Pain").RequireAuthorization(SecuritySetup.PredictPolicy)
             .RequirePerClientRateLimit()
+            .WithMetadata(new PredictionRequestMetadata())
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapPost("/predict", PredictAsync)

@@ -34,6 +34,7 @@ public static class SecuritySetup
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseAuthentication();
         app.UseMiddleware<Observability.RequestLoggingMiddleware>(); // after authentication: it names the client
+        app.UseMiddleware<Observability.RefusedRequestMetricsMiddleware>(); // sees the 401/403/429 answered below
         app.UseAuthorization();
         app.UseRateLimiter(); // after authentication: the limit is per API key
         return app;
