@@ -46,7 +46,11 @@ public sealed class JobRoundTripTests : IDisposable
         Assert.Equal((1.0, "round-trip-worker", 1), (job.GetProperty("progress").GetDouble(), job.GetProperty("workerId").GetString(), job.GetProperty("attempts").GetInt32()));
         var metrics = job.GetProperty("metrics");
         Assert.Equal([1, 2], metrics.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("epoch").GetInt32()));
-        Assert.InRange(metrics.GetProperty("test").GetProperty("macroF1").GetDouble(), 0, 1);
+        // The job's test metrics are those of the worker's own test report, at full precision.
+        using var testReport = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_host.StoreOptions.WorkDirectory, id, "test-report", "report.json")));
+        var reported = ReportMetrics(testReport.RootElement);
+        Assert.Equal(48, reported["n"]); // fold-1 test list: 3 of 6 subjects × 16 frames
+        Assert.Equal(reported, SummaryMetrics(metrics.GetProperty("test")));
         var resultPath = job.GetProperty("resultPath").GetString()!;
         Assert.Equal(Path.Combine(_host.StoreOptions.WorkDirectory, id, "best.ckpt"), resultPath);
         var version = job.GetProperty("modelVersion").GetString()!;
@@ -57,6 +61,7 @@ public sealed class JobRoundTripTests : IDisposable
         Assert.True(listed.GetProperty("trained").GetBoolean());
         Assert.False(listed.GetProperty("active").GetBoolean());
         Assert.Equal(NativeCheckpoint.Sha256OfFile(resultPath), listed.GetProperty("weightsSha256").GetString());
+        Assert.Equal(reported, SummaryMetrics(listed.GetProperty("metadata").GetProperty("metrics"))); // the registry shows the evaluation
 
         var activated = await admin.PostAsync($"/v1/models/{version}/activate", null);
         Assert.True(activated.StatusCode == HttpStatusCode.OK, await activated.Content.ReadAsStringAsync());
@@ -82,6 +87,32 @@ public sealed class JobRoundTripTests : IDisposable
         Assert.Equal(48, evaluated.GetProperty("metrics").GetProperty("n").GetInt32()); // fold-1 test list: 3 of 6 subjects × 16 frames
         Assert.True(File.Exists(Path.Combine(evaluated.GetProperty("resultPath").GetString()!, "report.json")));
         Assert.Equal(System.Text.Json.JsonValueKind.Null, evaluated.GetProperty("modelVersion").ValueKind); // a report, not a model
+    }
+
+    /// <summary>report.json's numbers under the names of the job/registry summary (classes by their service labels).</summary>
+    private static Dictionary<string, double> ReportMetrics(System.Text.Json.JsonElement report)
+    {
+        var values = new Dictionary<string, double>
+        {
+            ["n"] = report.GetProperty("n").GetDouble(),
+            ["macroF1"] = report.GetProperty("macro").GetProperty("f1").GetDouble(),
+            ["macroPrecision"] = report.GetProperty("macro").GetProperty("precision").GetDouble(),
+            ["macroRecall"] = report.GetProperty("macro").GetProperty("recall").GetDouble(),
+            ["accuracy"] = report.GetProperty("accuracy").GetDouble(),
+            ["meanOneVsRestAccuracy"] = report.GetProperty("meanOneVsRestAccuracy").GetDouble(),
+        };
+        foreach (var c in report.GetProperty("classes").EnumerateArray())
+            values[$"f1.{c.GetProperty("name").GetString()}"] = c.GetProperty("f1").GetDouble();
+        return values;
+    }
+
+    /// <summary>The flat metrics summary a job and a registry entry carry, in the same shape.</summary>
+    private static Dictionary<string, double> SummaryMetrics(System.Text.Json.JsonElement summary)
+    {
+        var values = summary.EnumerateObject().Where(p => p.Name != "f1").ToDictionary(p => p.Name, p => p.Value.GetDouble());
+        foreach (var c in summary.GetProperty("f1").EnumerateObject())
+            values[$"f1.{c.Name}"] = c.Value.GetDouble();
+        return values;
     }
 
     [Fact]
