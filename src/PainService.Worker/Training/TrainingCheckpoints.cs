@@ -10,7 +10,10 @@ namespace PainService.Worker.Training;
 /// <summary>
 /// The run folder: <c>epoch{N}.ckpt</c> after every epoch (1-based, like the authors' files), <c>last.ckpt</c> (what
 /// --resume reads), <c>best.ckpt</c> (best validation epoch: the model to ship). Each is a native checkpoint written
-/// atomically, with the optimizer state and <see cref="TrainingState"/> as extra sections.
+/// atomically, with the optimizer state and <see cref="TrainingState"/> as extra sections. Weights and optimizer
+/// state of a GPU run need no explicit copy: TorchSharp's tensor serialisation writes a device tensor through a CPU
+/// copy and loads into the target tensor's own device, so a checkpoint from CUDA reads anywhere and a resume restores
+/// onto the run's device.
 /// </summary>
 public sealed class TrainingCheckpoints(string directory)
 {
