@@ -104,6 +104,7 @@ public sealed partial class BatchingService(
                 item.TryFail(new ServiceUnavailableException(ErrorCodes.RequestTimeout, "The request waited longer than its timeout."));
             else
             {
+                item.MarkInForward();
                 live.Add(item);
                 continue;
             }

@@ -24,6 +24,7 @@ public static class InferenceSetup
         services.TryAddSingleton<IPredictorLoader, TorchPredictorLoader>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<InferenceQueue>();
+        services.AddSingleton<ShutdownDrain>();
         services.AddSingleton<InferenceThread>();
         services.AddSingleton<ForwardRunner>();
         services.AddSingleton<ModelHost>();

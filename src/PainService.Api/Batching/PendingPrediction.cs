@@ -32,6 +32,13 @@ public sealed class PendingPrediction
 
     public bool IsCompleted => _completion.Task.IsCompleted;
 
+    private volatile bool _inForward;
+
+    /// <summary>True once the batcher took this input into a forward pass, which cannot be aborted.</summary>
+    public bool InForward => _inForward;
+
+    internal void MarkInForward() => _inForward = true;
+
     public bool TrySucceed(BatchedResult result) => _completion.TrySetResult(result);
 
     public bool TryFail(Exception error) => _completion.TrySetException(error);

@@ -17,6 +17,7 @@ public sealed class PredictionService(
     ModelHost models,
     ServiceMetrics metrics,
     IOptions<BatchingOptions> options,
+    ShutdownDrain drain,
     TimeProvider time)
 {
     private readonly BatchingOptions _options = options.Value;
@@ -49,7 +50,7 @@ public sealed class PredictionService(
     {
         // The deadline's clock is the TimeProvider (as for the queue wait), not CancelAfter's system timer.
         using var expiry = new CancellationTokenSource(Remaining(deadline), time);
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellation, expiry.Token);
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellation, expiry.Token, drain.Expired);
         try
         {
             await WaitForPreparationSlotAsync(budget.Token);
@@ -68,7 +69,8 @@ public sealed class PredictionService(
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
-            throw Timeout(); // the deadline passed while waiting for a slot, decode memory or a detector
+            // The deadline passed (or shutdown's drain time ran out) while waiting for a slot, decode memory or a detector.
+            throw drain.Expired.IsCancellationRequested ? ShuttingDown() : Timeout();
         }
     }
 
@@ -100,6 +102,9 @@ public sealed class PredictionService(
         return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 
+    private static ServiceUnavailableException ShuttingDown() =>
+        new(ErrorCodes.ShuttingDown, "The service is shutting down.");
+
     private ServiceUnavailableException Timeout() => new(ErrorCodes.RequestTimeout,
         $"No result within the request timeout ({_options.RequestTimeout.TotalSeconds:0.#} s).");
 
@@ -126,15 +131,31 @@ public sealed class PredictionService(
             throw new ServiceUnavailableException(refusal!, refusal == ErrorCodes.ShuttingDown
                 ? "The service is shutting down."
                 : "The inference queue is full; retry shortly.");
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellation, drain.Expired);
         try
         {
-            return await pending.Result.WaitAsync(Remaining(deadline), time, cancellation);
+            try
+            {
+                return await pending.Result.WaitAsync(Remaining(deadline), time, waiting.Token);
+            }
+            catch (OperationCanceledException) when (!cancellation.IsCancellationRequested && pending.InForward)
+            {
+                // The drain time is nearly up, but this input's forward is already running and cannot be aborted:
+                // its answer comes well within the drain's reserve.
+                return await pending.Result.WaitAsync(Remaining(deadline), time, cancellation);
+            }
         }
         catch (TimeoutException)
         {
             var timeout = Timeout();
             pending.TryFail(timeout); // so the batcher drops it instead of running it
             throw timeout;
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            var shuttingDown = ShuttingDown(); // the drain time is nearly up: answer now rather than be cut off
+            pending.TryFail(shuttingDown);
+            throw shuttingDown;
         }
     }
 }
