@@ -39,14 +39,23 @@ public sealed class SoakTests(ITestOutputHelper output)
         await RunAsync(warmUp);
         var rssAfterWarmUp = Rss();
         var watch = Stopwatch.StartNew();
-        await RunAsync(total - warmUp);
-        var rssAtEnd = Rss();
+        // Ten equal rounds, RSS after each: a leak shows as a steady climb, not just a difference of two points.
+        var rounds = new List<long>();
+        var perRound = (total - warmUp) / 10;
+        for (var round = 0; round < 10; round++)
+        {
+            await RunAsync(round < 9 ? perRound : total - warmUp - 9 * perRound);
+            rounds.Add(Rss());
+            output.WriteLine($"after {warmUp + (round + 1) * perRound} requests ({watch.Elapsed.TotalSeconds:F0} s): RSS {rounds[^1] / 1e6:F0} MB");
+        }
+        var rssAtEnd = rounds[^1];
         var liveAfter = await thread.RunAsync(() => DisposeScopeManager.Statistics.ThreadTotalLiveCount);
 
         output.WriteLine($"{total} requests; {total - warmUp} after warm-up in {watch.Elapsed.TotalSeconds:F0} s; " +
             $"RSS {rssAfterWarmUp / 1e6:F0} MB after warm-up, {rssAtEnd / 1e6:F0} MB at the end; live tensors {liveBefore} → {liveAfter}");
         Assert.Equal(liveBefore, liveAfter);
         Assert.True(rssAtEnd - rssAfterWarmUp < 150_000_000, "RSS grew by more than 150 MB after warm-up");
+        Assert.True(rounds[^1] - rounds[4] < 50_000_000, "RSS still grew by more than 50 MB over the second half of the run");
     }
 
     private static long Rss()
