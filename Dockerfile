@@ -73,8 +73,11 @@ RUN apt-get update \
 # libtorch's OpenMP threads spin-wait by default and starve the rest of a small machine; it cannot be set from
 # inside .NET, so it is set in the image. Model__IntraOpThreads should match the CPU limit of the container.
 # Workstation GC: a 2-core container gains nothing from server GC's per-core heaps, and memory stays predictable
-# next to libtorch's own allocations.
+# next to libtorch's own allocations. One malloc arena from the first thread on: freed decode buffers are reused by
+# every thread instead of staying in per-thread arenas (the service also calls mallopt, but only after start-up
+# threads exist; see NativeMemoryTuning).
 ENV OMP_WAIT_POLICY=PASSIVE \
+    MALLOC_ARENA_MAX=1 \
     DOTNET_gcServer=0 \
     ASPNETCORE_ENVIRONMENT=Production
 # Shared model registry: the worker writes checkpoints here, the API reads the configured one.

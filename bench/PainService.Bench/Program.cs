@@ -1,7 +1,10 @@
 using PainService.Bench;
+using PainService.Vision.Memory;
 
 // On-demand benchmarks: bench/run.sh builds and runs this, then commits nothing. Every loop is bounded in time.
 var settings = BenchSettings.Parse(args);
+// The service's own malloc settings, so in-process numbers are comparable with the service's.
+NativeMemoryTuning.Apply();
 var machine = Machine.Detect();
 var log = (string line) => Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {line}");
 log(machine.Describe());
