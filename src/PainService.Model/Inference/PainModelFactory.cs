@@ -41,7 +41,7 @@ public static class PainModelFactory
             var path = options.CheckpointPath;
             if (!File.Exists(path))
                 throw new FileNotFoundException($"Model checkpoint '{path}' (Model:CheckpointPath) does not exist.", path);
-            (net, var manifest) = NativeCheckpoint.LoadPainModel(path);
+            (net, var manifest) = LoadCheckpointFile(path);
             if (options.Scheme is { } wanted && wanted != manifest.Scheme)
             {
                 net.Dispose();
@@ -54,6 +54,26 @@ public static class PainModelFactory
         if (options.FuseConvBn)
             net.FuseConvBnForInference();
         return new TorchPainPredictor(net, descriptor, device, options.IntraOpThreads);
+    }
+
+    /// <summary>
+    /// Reads a checkpoint, turning the reader's many failure types on damaged bytes (zip, pickle, libtorch errors)
+    /// into one clear message naming the file. I/O errors pass unchanged: a model store may be briefly absent, and
+    /// the caller retries those.
+    /// </summary>
+    private static (GraphAuPainNet Net, CheckpointManifest Manifest) LoadCheckpointFile(string path)
+    {
+        try
+        {
+            return NativeCheckpoint.LoadPainModel(path);
+        }
+        catch (Exception e) when (e is not (IOException or OutOfMemoryException or OperationCanceledException))
+        {
+            var size = new FileInfo(path) is { Exists: true } info ? $"{info.Length} bytes" : "size unknown";
+            throw new InvalidDataException(
+                $"Model checkpoint '{Path.GetFileName(path)}' ({size}) is not a readable PainService checkpoint: " +
+                $"{e.GetBaseException().Message} ({e.GetBaseException().GetType().Name}).");
+        }
     }
 
     /// <summary>The embedded default: the pain model with the deterministic formula weights of WEIGHTS.md, in eval mode.</summary>
