@@ -8,18 +8,20 @@ namespace PainService.Vision.Pipeline;
 /// <summary>
 /// Bytes → model inputs: decode (upright RGB), detect, choose faces by policy, crop and transform. Thread-safe
 /// when the detector is (<see cref="HaarDetectorPool"/>); meant to run on request threads, beside the model's
-/// own inference thread. Failures are <see cref="ImageRejectedException"/>s only.
+/// own inference thread. Failures are <see cref="ImageRejectedException"/>s only. The inputs are built for the
+/// model input size asked for (<see cref="ModelInputBuilder.TestTransform"/>; 172 unless told otherwise).
 /// </summary>
 public sealed class FacePipeline(ImageDecoder decoder, IFaceDetector detector, VisionOptions options)
 {
     public FacePipelineResult Run(ReadOnlyMemory<byte> data, FacePolicy? policy = null,
-        CancellationToken cancellationToken = default)
+        int inputSize = ModelInputBuilder.CropSize, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputSize, 1);
         var start = Stopwatch.GetTimestamp();
         using var frame = decoder.DecodeFrame(data, options.MaxDetectionSide, cancellationToken);
         var decoded = Stopwatch.GetTimestamp();
         var boxes = detector.Detect(frame.ForDetection, cancellationToken);
-        return Finish(frame, boxes, policy, start, decoded);
+        return Finish(frame, boxes, policy, inputSize, start, decoded);
     }
 
     /// <summary>
@@ -27,22 +29,23 @@ public sealed class FacePipeline(ImageDecoder decoder, IFaceDetector detector, V
     /// (the CPU work itself runs synchronously on the caller's thread-pool thread). Prefer it in request handlers.
     /// </summary>
     public async Task<FacePipelineResult> RunAsync(ReadOnlyMemory<byte> data, FacePolicy? policy = null,
-        CancellationToken cancellationToken = default)
+        int inputSize = ModelInputBuilder.CropSize, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputSize, 1);
         var start = Stopwatch.GetTimestamp();
         using var frame = await decoder.DecodeFrameAsync(data, options.MaxDetectionSide, cancellationToken).ConfigureAwait(false);
         var decoded = Stopwatch.GetTimestamp();
         var boxes = await detector.DetectAsync(frame.ForDetection, cancellationToken).ConfigureAwait(false);
-        return Finish(frame, boxes, policy, start, decoded);
+        return Finish(frame, boxes, policy, inputSize, start, decoded);
     }
 
-    private FacePipelineResult Finish(DecodedFrame frame, IReadOnlyList<FaceBox> found, FacePolicy? policy,
+    private FacePipelineResult Finish(DecodedFrame frame, IReadOnlyList<FaceBox> found, FacePolicy? policy, int inputSize,
         long start, long decoded)
     {
         var boxes = found.Select(frame.ToFullFrame).ToArray();
         var detected = Stopwatch.GetTimestamp();
         var chosen = Choose(boxes, policy ?? options.FacePolicy);
-        var faces = chosen.Select(b => new FaceInput(b, ModelInputBuilder.FromCrop(frame.Crop(b)))).ToArray();
+        var faces = chosen.Select(b => new FaceInput(b, ModelInputBuilder.FromCrop(frame.Crop(b), inputSize))).ToArray();
         var built = Stopwatch.GetTimestamp();
 
         return new FacePipelineResult(frame.Width, frame.Height, faces,

@@ -5,9 +5,9 @@ namespace PainService.Worker.Training;
 
 /// <summary>
 /// The train transform of spec §3.2 (resize shorter side to 256, crop per <see cref="CropMode"/>, flip, colour jitter,
-/// ToTensor, Normalize) and the test transform of §3.3. At the paper's 172 px the test transform is the service's own
-/// <see cref="ModelInputBuilder.TestTransform"/>, so training-time evaluation sees exactly what the API feeds the model.
-/// Smaller CI inputs scale the 256/172 ratio.
+/// ToTensor, Normalize) and the test transform of §3.3. The test transform is the service's own
+/// <see cref="ModelInputBuilder.TestTransform"/> at this input size (smaller CI inputs scale the 256/172 ratio), so
+/// evaluation, relabelling and the API feed a model exactly the same input for the same stored crop.
 /// </summary>
 public sealed class FrameTransform(int inputSize, CropMode cropMode, bool flip = true, double jitter = 0.4)
 {
@@ -16,7 +16,7 @@ public sealed class FrameTransform(int inputSize, CropMode cropMode, bool flip =
 
     public int InputSize { get; } = inputSize;
 
-    public int ResizeTo => (int)Math.Round(InputSize * 256.0 / 172.0);
+    public int ResizeTo => ModelInputBuilder.ResizeFor(InputSize);
 
     public float[] Train(DecodedImage stored, Random rng)
     {
@@ -33,15 +33,7 @@ public sealed class FrameTransform(int inputSize, CropMode cropMode, bool flip =
         return ToTensor(crop);
     }
 
-    public float[] Test(DecodedImage stored)
-    {
-        if (InputSize == ModelInputBuilder.CropSize && stored.Width == ModelInputBuilder.CropSize && stored.Height == ModelInputBuilder.CropSize)
-            return ModelInputBuilder.TestTransform(stored);
-        var resized = Resize(stored);
-        var x0 = (int)Math.Round((resized.Width - InputSize) / 2.0, MidpointRounding.ToEven);
-        var y0 = (int)Math.Round((resized.Height - InputSize) / 2.0, MidpointRounding.ToEven);
-        return ToTensor(Crop(resized, x0, y0, mirror: false));
-    }
+    public float[] Test(DecodedImage stored) => ModelInputBuilder.TestTransform(stored, InputSize);
 
     private DecodedImage Resize(DecodedImage image)
     {
