@@ -55,18 +55,28 @@ public sealed partial class BatchingService(
         var queueMs = live.Select(p => time.GetElapsedTime(p.EnqueuedTimestamp, start).TotalMilliseconds).ToArray();
         try
         {
-            var (model, results) = await runner.RunAsync(() => models.Active, live.Select(p => p.Input).ToArray()).ConfigureAwait(false);
+            var (model, results) = await runner.RunAsync(() => models.Active, live).ConfigureAwait(false);
             if (results.Count != live.Count)
                 throw new InvalidOperationException($"The predictor returned {results.Count} results for {live.Count} inputs.");
             var inferenceMs = time.GetElapsedTime(start).TotalMilliseconds;
-            metrics.Inference.Observe(inferenceMs / 1000);
-            metrics.BatchSize.Observe(live.Count);
+            var ran = results.Count(r => r is not null);
+            if (ran > 0)
+            {
+                metrics.Inference.Observe(inferenceMs / 1000);
+                metrics.BatchSize.Observe(ran);
+            }
             for (var i = 0; i < live.Count; i++)
             {
+                if (results[i] is not { } prediction)
+                {
+                    // Prepared for the model a swap just replaced, at another input size: the request prepares it again.
+                    live[i].TryFail(new InputSizeChangedException(live[i].InputSize ?? 0, model.InputSize));
+                    continue;
+                }
                 metrics.QueueWait.Observe(queueMs[i] / 1000);
-                live[i].TrySucceed(new BatchedResult(results[i], model.Descriptor, queueMs[i], inferenceMs, live.Count));
+                live[i].TrySucceed(new BatchedResult(prediction, model.Descriptor, queueMs[i], inferenceMs, ran));
             }
-            LogBatch(logger, live.Count, queueMs.Max(), inferenceMs);
+            LogBatch(logger, ran, queueMs.Max(), inferenceMs);
         }
         catch (TimeoutRejectedException e)
         {

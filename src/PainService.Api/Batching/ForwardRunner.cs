@@ -25,17 +25,28 @@ public sealed class ForwardRunner
     }
 
     /// <summary>
-    /// The model that ran and its predictions, one per input; throws <see cref="TimeoutRejectedException"/> on a
+    /// The model that ran and its predictions, one per item; throws <see cref="TimeoutRejectedException"/> on a
     /// wedged forward. The model is read on the inference thread, where swaps and disposals also happen, so a model
-    /// can never be disposed between being chosen and being run.
+    /// can never be disposed between being chosen and being run. An item prepared for another input size than that
+    /// model's (a swap happened after its preparation) is not run: its prediction is null.
     /// </summary>
-    public async Task<(ActiveModel Model, IReadOnlyList<PainPrediction> Predictions)> RunAsync(
-        Func<ActiveModel?> currentModel, IReadOnlyList<float[]> inputs)
+    public async Task<(ActiveModel Model, IReadOnlyList<PainPrediction?> Predictions)> RunAsync(
+        Func<ActiveModel?> currentModel, IReadOnlyList<PendingPrediction> items)
     {
         var forward = _thread.RunAsync(() =>
         {
             var model = currentModel() ?? throw new ServiceUnavailableException(Errors.ErrorCodes.ModelNotReady, "No model is loaded.");
-            return (model, model.Predictor.Predict(inputs));
+            var size = model.InputSize;
+            var runnable = Enumerable.Range(0, items.Count).Where(i => items[i].InputSize is null || items[i].InputSize == size).ToArray();
+            var predictions = new PainPrediction?[items.Count];
+            if (runnable.Length == 0)
+                return (model, (IReadOnlyList<PainPrediction?>)predictions);
+            var results = model.Predictor.Predict(runnable.Select(i => items[i].Input).ToArray());
+            if (results.Count != runnable.Length)
+                throw new InvalidOperationException($"The predictor returned {results.Count} results for {runnable.Length} inputs.");
+            for (var k = 0; k < runnable.Length; k++)
+                predictions[runnable[k]] = results[k];
+            return (model, (IReadOnlyList<PainPrediction?>)predictions);
         });
         // WaitAsync makes Polly's cooperative token effective against a call that never looks at it.
         return await _timeout.ExecuteAsync(static async (state, token) => await state.WaitAsync(token).ConfigureAwait(false),

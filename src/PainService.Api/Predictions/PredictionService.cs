@@ -34,14 +34,39 @@ public sealed class PredictionService(
     public async Task<PredictResponse> PredictAsync(ReadOnlyMemory<byte> image, CancellationToken cancellation) =>
         (await PredictFacesAsync(image, FacePolicy.Largest, cancellation))[0];
 
-    /// <summary>Every chosen face of one image, largest first; the faces are queued together and share batches.</summary>
+    /// <summary>
+    /// Every chosen face of one image, largest first; the faces are queued together and share batches. The inputs are
+    /// built at the input size of the model serving when preparation starts. If an activation puts a model of another
+    /// input size in service before their batch runs, they are prepared again (once, within the same deadline) for
+    /// that model; a second such swap during the same request answers 503 model_not_ready.
+    /// </summary>
     public async Task<IReadOnlyList<PredictResponse>> PredictFacesAsync(ReadOnlyMemory<byte> image, FacePolicy policy,
         CancellationToken cancellation)
     {
         var deadline = time.GetUtcNow() + _options.RequestTimeout; // one budget for the whole request
-        var model = RequireReadyModel();
+        try
+        {
+            return await PredictFacesAsync(image, RequireReadyModel(), policy, deadline, cancellation);
+        }
+        catch (InputSizeChangedException)
+        {
+            try
+            {
+                return await PredictFacesAsync(image, RequireReadyModel(), policy, deadline, cancellation);
+            }
+            catch (InputSizeChangedException e)
+            {
+                throw new ServiceUnavailableException(ErrorCodes.ModelNotReady,
+                    "The active model was replaced twice while this image was being processed; retry.", e);
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<PredictResponse>> PredictFacesAsync(ReadOnlyMemory<byte> image, ActiveModel model,
+        FacePolicy policy, DateTimeOffset deadline, CancellationToken cancellation)
+    {
         var faces = await PrepareAsync(image, model, policy, deadline, cancellation);
-        var results = await Task.WhenAll(faces.Select(f => EnqueueAsync(f.Input, deadline, cancellation)));
+        var results = await Task.WhenAll(faces.Select(f => EnqueueAsync(f.Input, model.InputSize, deadline, cancellation)));
         return faces.Zip(results, PredictResponseMapper.ToResponse).ToArray();
     }
 
@@ -123,10 +148,15 @@ public sealed class PredictionService(
         return model;
     }
 
-    /// <summary>Queues one model input and waits for its own result, at most the request timeout.</summary>
-    public async Task<BatchedResult> EnqueueAsync(float[] input, DateTimeOffset deadline, CancellationToken cancellation)
+    /// <summary>
+    /// Queues one model input and waits for its own result, at most the request timeout. Throws
+    /// <see cref="InputSizeChangedException"/> when the model serving at batch time expects another size than
+    /// <paramref name="inputSize"/> (null: unchecked).
+    /// </summary>
+    public async Task<BatchedResult> EnqueueAsync(float[] input, int? inputSize, DateTimeOffset deadline,
+        CancellationToken cancellation)
     {
-        var pending = new PendingPrediction(input, time.GetTimestamp(), deadline, cancellation);
+        var pending = new PendingPrediction(input, time.GetTimestamp(), deadline, cancellation, inputSize);
         if (!queue.TryEnqueue(pending, out var refusal))
             throw new ServiceUnavailableException(refusal!, refusal == ErrorCodes.ShuttingDown
                 ? "The service is shutting down."

@@ -24,6 +24,9 @@ public sealed class FakePredictor(bool trained = false, int inputSize = 4, strin
 
     public Exception? Throw { get; set; }
 
+    /// <summary>When set, inputs whose length is not 3×InputSize² are refused like the real predictor does (ArgumentException).</summary>
+    public bool StrictInputSize { get; init; }
+
     /// <summary>When set, each forward waits for it (simulates a slow or wedged forward pass).</summary>
     public ManualResetEventSlim? Gate { get; set; }
 
@@ -43,6 +46,8 @@ public sealed class FakePredictor(bool trained = false, int inputSize = 4, strin
         Entered.Set();
         Gate?.Wait(TimeSpan.FromSeconds(30));
         ObjectDisposedException.ThrowIf(Disposed, this); // disposed while this forward was blocked
+        if (StrictInputSize && inputs.FirstOrDefault(i => i.Length != 3 * inputSize * inputSize) is { } wrong)
+            throw new ArgumentException($"An input has {wrong.Length} values; expected 3×{inputSize}×{inputSize}.", nameof(inputs));
         ForwardCount++;
         lock (_batchSizes)
         {
