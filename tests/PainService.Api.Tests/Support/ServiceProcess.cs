@@ -35,10 +35,32 @@ public sealed class ServiceProcess : IAsyncDisposable
     public string Output { get { lock (_output) return _output.ToString(); } }
 
     /// <summary>Starts the API with extra settings (configuration keys, e.g. "Batching:DrainTimeout") and waits until ready.</summary>
-    public static async Task<ServiceProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null, TimeSpan? readyTimeout = null)
+    /// <param name="withoutFile">
+    /// A file of the build output (e.g. a native library) the process must run without: the API then runs from a
+    /// scratch directory of symbolic links to every other file, and the call returns once it listens, ready or not.
+    /// </param>
+    public static async Task<ServiceProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null, TimeSpan? readyTimeout = null,
+        string? withoutFile = null)
     {
         var port = FreePort();
         var work = Directory.CreateTempSubdirectory("painservice-process-").FullName;
+        var appDirectory = AppContext.BaseDirectory;
+        if (withoutFile is not null)
+        {
+            appDirectory = Directory.CreateDirectory(Path.Combine(work, "app")).FullName;
+            foreach (var entry in new DirectoryInfo(AppContext.BaseDirectory).EnumerateFileSystemInfos())
+            {
+                var link = Path.Combine(appDirectory, entry.Name);
+                if (entry.Name == withoutFile)
+                    continue;
+                if (entry is DirectoryInfo)
+                    Directory.CreateSymbolicLink(link, entry.FullName);
+                else if (entry.Name.StartsWith("PainService.Api.", StringComparison.Ordinal))
+                    File.Copy(entry.FullName, link); // the host resolves the app's real path: its own files must be here
+                else
+                    File.CreateSymbolicLink(link, entry.FullName);
+            }
+        }
         var info = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = work,
@@ -46,7 +68,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PainService.Api.dll"));
+        info.ArgumentList.Add(Path.Combine(appDirectory, "PainService.Api.dll"));
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add($"http://127.0.0.1:{port}");
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -68,7 +90,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         service.Process.BeginErrorReadLine();
         try
         {
-            await service.WaitUntilReadyAsync(readyTimeout ?? TimeSpan.FromMinutes(3));
+            await service.WaitUntilReadyAsync(readyTimeout ?? TimeSpan.FromMinutes(3), listeningIsEnough: withoutFile is not null);
             return service;
         }
         catch
@@ -78,7 +100,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilReadyAsync(TimeSpan timeout)
+    private async Task WaitUntilReadyAsync(TimeSpan timeout, bool listeningIsEnough)
     {
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var clock = Stopwatch.StartNew();
@@ -88,7 +110,7 @@ public sealed class ServiceProcess : IAsyncDisposable
                 throw new InvalidOperationException($"The API exited ({Process.ExitCode}) before it was ready:\n{Output}");
             try
             {
-                using var ready = await http.GetAsync("/health/ready");
+                using var ready = await http.GetAsync(listeningIsEnough ? "/health/live" : "/health/ready");
                 if (ready.StatusCode == HttpStatusCode.OK)
                     return;
             }
