@@ -7,4 +7,7 @@ namespace PainService.Model.Inference;
 /// <param name="Trained">False for the deterministic formula weights of WEIGHTS.md.</param>
 /// <param name="Scheme">Pain-level scheme of the classifier.</param>
 /// <param name="Device">"cpu" or "cuda".</param>
-public sealed record ModelDescriptor(string Name, string Version, string WeightsSha256, bool Trained, PainScheme Scheme, string Device);
+/// <param name="Temperature">Softmax temperature T of the class probabilities, softmax(logits / T): the checkpoint's
+/// calibration (<see cref="Calibration"/>), 1 when it carries none.</param>
+public sealed record ModelDescriptor(string Name, string Version, string WeightsSha256, bool Trained, PainScheme Scheme, string Device,
+    double Temperature = 1);

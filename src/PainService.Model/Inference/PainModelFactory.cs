@@ -17,7 +17,8 @@ public static class PainModelFactory
     /// <summary>
     /// Loads the model on the CPU, applies the thread setting, moves it to the configured device and wraps it.
     /// The descriptor's WeightsSha256 is the SHA-256 of the checkpoint file's bytes, or for the embedded model of its
-    /// deterministic native serialisation (the bytes <see cref="NativeCheckpoint.Write"/> gives).
+    /// deterministic native serialisation (the bytes <see cref="NativeCheckpoint.Write"/> gives); its Temperature is the
+    /// checkpoint's calibration (<see cref="Calibration.TemperatureOf"/>; an unusable value fails the load), else 1.
     /// </summary>
     public static TorchPainPredictor CreatePredictor(PainModelOptions options)
     {
@@ -42,12 +43,20 @@ public static class PainModelFactory
             if (!File.Exists(path))
                 throw new FileNotFoundException($"Model checkpoint '{path}' (Model:CheckpointPath) does not exist.", path);
             (net, var manifest) = LoadCheckpointFile(path);
-            if (options.Scheme is { } wanted && wanted != manifest.Scheme)
+            double temperature;
+            try
+            {
+                if (options.Scheme is { } wanted && wanted != manifest.Scheme)
+                    throw new InvalidOperationException($"Model:Scheme is {wanted} but the checkpoint '{path}' was trained for {manifest.Scheme}.");
+                temperature = TemperatureOf(manifest, path);
+            }
+            catch
             {
                 net.Dispose();
-                throw new InvalidOperationException($"Model:Scheme is {wanted} but the checkpoint '{path}' was trained for {manifest.Scheme}.");
+                throw;
             }
-            descriptor = new ModelDescriptor(manifest.Name, manifest.Version, NativeCheckpoint.Sha256OfFile(path), manifest.Trained, manifest.Scheme, DeviceName(device));
+            descriptor = new ModelDescriptor(manifest.Name, manifest.Version, NativeCheckpoint.Sha256OfFile(path), manifest.Trained, manifest.Scheme,
+                DeviceName(device), temperature);
         }
 
         net.to(device);
@@ -61,6 +70,18 @@ public static class PainModelFactory
     /// into one clear message naming the file. I/O errors pass unchanged: a model store may be briefly absent, and
     /// the caller retries those.
     /// </summary>
+    private static double TemperatureOf(CheckpointManifest manifest, string path)
+    {
+        try
+        {
+            return Calibration.TemperatureOf(manifest.Metadata);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"Model checkpoint '{Path.GetFileName(path)}': {e.Message}"); // no inner: reasons show the base exception
+        }
+    }
+
     private static (GraphAuPainNet Net, CheckpointManifest Manifest) LoadCheckpointFile(string path)
     {
         try
