@@ -3,8 +3,9 @@ namespace PainService.Api.Predictions;
 /// <summary>The result of one prediction (camelCase on the wire).</summary>
 /// <param name="Face">The face box used, in pixels of the upright (EXIF-applied) image.</param>
 /// <param name="PainLevel">The arg-max class.</param>
-/// <param name="Probabilities">Softmax of the logits, keyed by class label in class-index order.</param>
-/// <param name="Logits">Raw class logits in class-index order.</param>
+/// <param name="Probabilities">softmax(logits / T) with the model's calibration temperature T (<c>model.temperature</c>,
+/// 1 when the checkpoint carries none), keyed by class label in class-index order.</param>
+/// <param name="Logits">Raw class logits in class-index order (not divided by the temperature).</param>
 /// <param name="ActionUnits">AU scores in DISFA order (AU1 AU2 AU4 AU6 AU9 AU12 AU25 AU26).</param>
 /// <param name="Adjacency">The AU graph's 8×8 0/1 neighbour matrix (row i: neighbours of AU i).</param>
 /// <param name="NormalizedAdjacency">D^-1/2 A D^-1/2 of the adjacency.</param>
@@ -35,7 +36,9 @@ public sealed record ActionUnitDto(string Au, float Probability, bool Occurrence
 
 /// <param name="WeightsSha256">SHA-256 of the native checkpoint bytes of the loaded weights.</param>
 /// <param name="Trained">False for the embedded untrained reference model: not for clinical use.</param>
-public sealed record ModelDto(string Name, string Version, string WeightsSha256, bool Trained);
+/// <param name="Temperature">The softmax temperature the probabilities were computed with: the checkpoint's calibration
+/// (worker <c>train --temperature-scaling</c>), or 1.</param>
+public sealed record ModelDto(string Name, string Version, string WeightsSha256, bool Trained, double Temperature);
 
 public sealed record TimingsDto(double DecodeMs, double DetectMs, double QueueMs, double InferenceMs);
 

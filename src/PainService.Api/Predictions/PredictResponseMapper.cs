@@ -1,5 +1,6 @@
 using PainService.Api.Batching;
 using PainService.Model;
+using PainService.Model.Inference;
 
 namespace PainService.Api.Predictions;
 
@@ -16,7 +17,8 @@ public static class PredictResponseMapper
         if (prediction.AuScores.Length != ActionUnits.DisfaOrder.Count)
             throw new InvalidOperationException($"The model returned {prediction.AuScores.Length} AU scores.");
 
-        var probabilities = Softmax(prediction.Logits);
+        // Calibrated: softmax(logits / T) with the model's temperature (1 without calibration); logits stay raw.
+        var probabilities = Calibration.Probabilities(prediction.Logits, result.Model.Temperature);
         var best = 0;
         for (var i = 1; i < probabilities.Length; i++)
             if (probabilities[i] > probabilities[best])
@@ -39,17 +41,8 @@ public static class PredictResponseMapper
             aus,
             prediction.Adjacency,
             prediction.NormalizedAdjacency,
-            new ModelDto(m.Name, m.Version, m.WeightsSha256, m.Trained),
+            new ModelDto(m.Name, m.Version, m.WeightsSha256, m.Trained, m.Temperature),
             new TimingsDto(Round(face.DecodeMs), Round(face.DetectMs), Round(result.QueueMs), Round(result.InferenceMs)));
-    }
-
-    /// <summary>Numerically stable softmax in double precision.</summary>
-    public static double[] Softmax(float[] logits)
-    {
-        var max = logits.Max();
-        var exp = logits.Select(l => Math.Exp(l - max)).ToArray();
-        var sum = exp.Sum();
-        return exp.Select(e => e / sum).ToArray();
     }
 
     private static double Round(double ms) => Math.Round(ms, 2);
