@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using PainService.Api.Tests.Support;
 using PainService.Model.Checkpoints;
+using PainService.Testing;
 using PainService.Worker.Jobs;
 using PainService.Worker.Synthetic;
 using static PainService.Api.Tests.Jobs.JobsTestHost;
@@ -25,12 +26,14 @@ public sealed class JobRoundTripTests : IDisposable
         var dataset = Path.Combine(_host.Root, "data");
         // A few-second synthetic set (6 subjects × 16 frames, 2 folds), the worker tests' "tiny" recipe.
         SyntheticDatasetGenerator.Generate(dataset, new SynthOptions { Subjects = 6, FramesPerSubject = 16, Folds = 2, Seed = 11, NoPainShare = 0.5, ObviousShare = 0.2 });
-        await using var app = _host.App(new RegistryCheckpointLoader());
+        // The real vision pipeline: the job's ci-preset model takes 96-px inputs, which the service must build itself.
+        await using var app = _host.App(new RegistryCheckpointLoader(), realVision: true);
         var client = await app.StartAsync();
         var admin = Admin(app);
         var options = new JsonObject
         {
             ["preset"] = "ci", ["epochs"] = 2, ["batchSize"] = 8, ["lr"] = 1e-3, ["validationFraction"] = 0.34, ["threads"] = 1, ["evaluateTest"] = true,
+            ["temperatureScaling"] = true,
         };
 
         var submitted = await SubmitAsync(admin, "train", dataset, 1, options);
@@ -67,15 +70,22 @@ public sealed class JobRoundTripTests : IDisposable
         Assert.True(activated.StatusCode == HttpStatusCode.OK, await activated.Content.ReadAsStringAsync());
         Assert.True((await JsonAsync(activated)).GetProperty("active").GetBoolean());
 
-        var prediction = await client.PostAsync("/v1/pain/predict", new ByteArrayContent("VALUE:0.5"u8.ToArray()) { Headers = { ContentType = new("image/png") } });
-        Assert.Equal(HttpStatusCode.OK, prediction.StatusCode);
+        var photo = new ByteArrayContent(File.ReadAllBytes(RepoPaths.Golden("astronaut.png"))) { Headers = { ContentType = new("image/png") } };
+        var prediction = await client.PostAsync("/v1/pain/predict", photo);
+        Assert.True(prediction.StatusCode == HttpStatusCode.OK, await prediction.Content.ReadAsStringAsync());
         var answer = await JsonAsync(prediction);
         var model = answer.GetProperty("model");
         Assert.Equal((version, NativeCheckpoint.Sha256OfFile(resultPath), true),
             (model.GetProperty("version").GetString(), model.GetProperty("weightsSha256").GetString(), model.GetProperty("trained").GetBoolean()));
+        // The temperature the job fitted on validation is the one the probabilities were computed with.
+        var temperature = metrics.GetProperty("temperature").GetDouble();
+        Assert.Equal(temperature, model.GetProperty("temperature").GetDouble());
+        Assert.Equal(temperature, listed.GetProperty("temperature").GetDouble());
+        var logits = answer.GetProperty("logits").EnumerateArray().Select(l => l.GetDouble()).ToArray();
+        var exp = logits.Select(l => Math.Exp(l / temperature)).ToArray();
         var probabilities = answer.GetProperty("probabilities").EnumerateObject().ToList();
         Assert.Equal(["NoPain", "Mild", "Obvious"], probabilities.Select(p => p.Name));
-        Assert.Equal(1.0, probabilities.Sum(p => p.Value.GetDouble()), 5);
+        Assert.Equal(exp.Select(e => e / exp.Sum()), probabilities.Select(p => p.Value.GetDouble()), new Tolerance(1e-6));
         Assert.Contains(app.Logs.Lines, l => l.Contains($"test-admin model.activate {version}: Activated", StringComparison.Ordinal));
 
         // The trained job's model evaluated by a second job that names it as "job:<id>".
@@ -87,6 +97,13 @@ public sealed class JobRoundTripTests : IDisposable
         Assert.Equal(48, evaluated.GetProperty("metrics").GetProperty("n").GetInt32()); // fold-1 test list: 3 of 6 subjects × 16 frames
         Assert.True(File.Exists(Path.Combine(evaluated.GetProperty("resultPath").GetString()!, "report.json")));
         Assert.Equal(System.Text.Json.JsonValueKind.Null, evaluated.GetProperty("modelVersion").ValueKind); // a report, not a model
+    }
+
+    private sealed class Tolerance(double epsilon) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= epsilon;
+
+        public int GetHashCode(double obj) => 0;
     }
 
     /// <summary>report.json's numbers under the names of the job/registry summary (classes by their service labels).</summary>

@@ -25,9 +25,9 @@ public sealed class JobsTestHost : IDisposable
         StaleAfter = TimeSpan.FromMinutes(1),
     };
 
-    public PainApiFactory App(IPredictorLoader? loader = null)
+    public PainApiFactory App(IPredictorLoader? loader = null, bool realVision = false)
     {
-        var app = new PainApiFactory { Loader = loader };
+        var app = new PainApiFactory { Loader = loader, RealVision = realVision };
         app.Settings["Jobs:Provider"] = "sqlite";
         app.Settings["Jobs:ConnectionString"] = StoreOptions.ConnectionString;
         app.Settings["ModelRegistry:Path"] = StoreOptions.WorkDirectory;
