@@ -26,8 +26,7 @@ public static class CheckpointEvaluation
         using (net)
         {
             net.to(target);
-            var data = UnbcDatasetReader.Read(dataset, split,
-                new DatasetReadOptions { Fold = fold, Scheme = manifest.Scheme, ListFolder = listFolder, RequirePainLabels = true });
+            var data = ReadSplit(dataset, split, fold, manifest.Scheme, listFolder);
             var transform = new FrameTransform(net.Config.InputSize, CropMode.Legacy);
             var logits = SplitPredictor.Run(net, x => net.call(x).Logits, data, new FrameCache(data), transform, batchSize, progress, cancellationToken);
             var predicted = logits.Select(ConfusionMatrix.ArgMax).ToList();
@@ -52,6 +51,14 @@ public static class CheckpointEvaluation
             return document;
         }
     }
+
+    /// <summary>
+    /// The list an evaluation reads, with every check of <see cref="UnbcDatasetReader"/> (row counts, missing images,
+    /// non-numeric cells, one-hot rows). <c>train</c> calls it before its first epoch for the test list it will
+    /// evaluate afterwards, so a broken test list fails the run before any training, not after the last epoch.
+    /// </summary>
+    public static UnbcSplit ReadSplit(string dataset, DatasetSplit split, int fold, PainScheme scheme, string listFolder) =>
+        UnbcDatasetReader.Read(dataset, split, new DatasetReadOptions { Fold = fold, Scheme = scheme, ListFolder = listFolder, RequirePainLabels = true });
 
     /// <summary>The compact metrics block stored in a model's manifest and a job record.</summary>
     public static JsonObject Summary(ReportDocument report) => new()

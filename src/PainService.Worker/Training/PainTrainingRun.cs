@@ -8,7 +8,9 @@ namespace PainService.Worker.Training;
 /// <summary>
 /// A whole stage-2 run as the CLI and the job worker perform it: train (or resume), optionally fit the temperature
 /// on the validation split and store it in best.ckpt, optionally evaluate best.ckpt on the fold's test list and
-/// record those metrics in its manifest (for the API's model registry) — after selection, never for it.
+/// record those metrics in its manifest (for the API's model registry) — after selection, never for it. Every list the
+/// run will read is validated before the first epoch: the training list (and its validation carve-out) by the trainer,
+/// the test list here when it will be evaluated.
 /// </summary>
 public static class PainTrainingRun
 {
@@ -18,6 +20,13 @@ public static class PainTrainingRun
         CancellationToken cancellationToken = default)
     {
         using var trainer = new PainTrainer(options, progress) { EpochCompleted = onEpoch };
+        if (evaluateTest)
+        {
+            // Read and validate the test list now, with the evaluation's own reader and checks: a missing image or a
+            // malformed row must stop the run before the first epoch, not after the last one.
+            var testList = CheckpointEvaluation.ReadSplit(options.Dataset, DatasetSplit.Test, options.Fold, options.Scheme, options.ListFolder);
+            Console.WriteLine($"train: test list of fold {options.Fold} checked before training: {testList.Count} frames of {testList.Subjects.Count} subjects (evaluated only after training)");
+        }
         var state = trainer.Run(cancellationToken);
         var best = trainer.Checkpoints.Best;
         double? temperature = null;
