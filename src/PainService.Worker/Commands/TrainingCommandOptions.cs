@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PainService.Model;
+using PainService.Worker.Datasets;
 using PainService.Worker.Training;
 
 namespace PainService.Worker.Commands;
@@ -33,6 +34,11 @@ internal sealed class TrainingCommandOptions
     public Option<double> Jitter { get; } = new("--jitter") { Description = "Colour-jitter strength (brightness, contrast, saturation).", DefaultValueFactory = _ => 0.4 };
     public Option<double> ValidationFraction { get; } = new("--validation-fraction") { Description = "Share of training subjects held out for validation.", DefaultValueFactory = _ => 0.2 };
     public Option<FileInfo?> Init { get; } = new("--init") { Description = "Checkpoint to start from (stage 2: the SFT checkpoint)." };
+    public Option<WeightSource> Weights { get; } = new("--weights")
+    {
+        Description = "Loss weights: computed (spec §5.3 on the rows trained, after the validation carve-out and undersampling) or files (the dataset's UNBC_weight_foldN / UNBC_pspi_w_foldN). A weight file is always validated and compared with the formula.",
+        DefaultValueFactory = _ => WeightSource.Computed,
+    };
     public Option<bool> Resume { get; } = new("--resume") { Description = "Continue the run in --out after its last completed epoch." };
     public Option<int> Threads { get; } = new("--threads") { Description = "libtorch intra-op threads (0 = default)." };
     public Option<string> Device { get; } = DeviceOption.Create();
@@ -40,7 +46,7 @@ internal sealed class TrainingCommandOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Dataset, Output, Fold, Lists, Scheme, Preset, Epochs, StopAfter, BatchSize, LearningRate, WeightDecay, Seed, Crop, NoFlip, Jitter, ValidationFraction, Init, Resume, Threads, Device, LicenceNote })
+        foreach (var option in new Option[] { Dataset, Output, Fold, Lists, Scheme, Preset, Epochs, StopAfter, BatchSize, LearningRate, WeightDecay, Seed, Crop, NoFlip, Jitter, ValidationFraction, Init, Weights, Resume, Threads, Device, LicenceNote })
             command.Options.Add(option);
     }
 
@@ -63,6 +69,7 @@ internal sealed class TrainingCommandOptions
         ColorJitter = parse.GetValue(Jitter),
         ValidationFraction = parse.GetValue(ValidationFraction),
         InitCheckpoint = parse.GetValue(Init)?.FullName,
+        LossWeights = parse.GetValue(Weights),
         Resume = parse.GetValue(Resume),
         Threads = parse.GetValue(Threads),
         Device = parse.GetValue(Device)!,

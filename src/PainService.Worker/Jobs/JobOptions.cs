@@ -18,7 +18,7 @@ public sealed class JobOptions
     [
         "lists", "scheme", "preset", "epochs", "stopAfter", "batchSize", "lr", "weightDecay", "seed", "crop", "flip", "jitter",
         "validationFraction", "init", "temperatureScaling", "evaluateTest", "keepNoAu", "dropFraction", "dropMaxPspi", "frameList",
-        "licenceNote", "threads", "checkpoint", "split", "legacyCopyBug", "device",
+        "licenceNote", "threads", "checkpoint", "split", "legacyCopyBug", "device", "weights",
     ];
 
     private readonly JsonObject _values;
@@ -75,6 +75,7 @@ public sealed class JobOptions
         ValidationFraction = Get("validationFraction", defaults.ValidationFraction),
         InitCheckpoint = Get<string?>("init", null) is { } init ? resolveCheckpoint(init) : null,
         TemperatureScaling = Get("temperatureScaling", false),
+        LossWeights = Get("weights", defaults.LossWeights),
         LicenceNote = Get<string?>("licenceNote", null),
         Threads = Get("threads", 0),
         Device = Get("device", defaults.Device),

@@ -23,13 +23,22 @@ public sealed class PainTrainer : Trainer
     private readonly FrameCache _validationFrames;
     private readonly LoadReport? _init;
     private readonly IReadOnlyList<string> _validationSubjects;
+    private readonly LossWeights _weights;
 
     public PainTrainer(TrainingOptions options, TrainingProgress progress) : base(options, progress)
     {
         var full = UnbcDatasetReader.Read(options.Dataset, DatasetSplit.Train,
             new DatasetReadOptions { Fold = options.Fold, Scheme = options.Scheme, ListFolder = options.ListFolder, RequirePainLabels = true });
         (TrainSplit, ValidationData, _validationSubjects) = ValidationSplit.Carve(full, options.ValidationFraction, options.Seed);
-        ClassWeights = LabelWeights.ForClasses(TrainSplit.PainClasses!, options.Scheme.Labels());
+        // The supplied class-weight file (spec §2.7) is read and validated here, before training, and cross-checked.
+        var layout = new UnbcLayout(options.Dataset, options.ListFolder);
+        var (supplied, skipped) = SuppliedWeights.ReadClassWeights(layout, options.Fold, options.Scheme);
+        _weights = SuppliedWeights.Choose(Stage, layout.ClassWeights(options.Fold), supplied, skipped,
+            LabelWeights.ForClasses(full.PainClasses!, options.Scheme.Labels()), LabelWeights.ForClasses(TrainSplit.PainClasses!, options.Scheme.Labels()),
+            options.LossWeights);
+        if (_weights.Warning is { } warning)
+            Console.WriteLine(warning);
+        ClassWeights = _weights.Used;
         torch.manual_seed(options.Seed);
         (_net, _init) = CreateNet(options);
         _net.to(Device); // before the optimizer exists, so its state is created beside the parameters
@@ -39,12 +48,15 @@ public sealed class PainTrainer : Trainer
         _validationFrames = new FrameCache(ValidationData);
         _classWeights = tensor(ClassWeights.Select(w => (float)w).ToArray(), device: Device);
         Console.WriteLine(FormattableString.Invariant(
-            $"train: {TrainSplit.Count} frames of {TrainSplit.Subjects.Count} subjects, validation {ValidationData.Count} frames of [{string.Join(", ", _validationSubjects)}], class weights [{string.Join(", ", ClassWeights.Select(w => w.ToString("0.0000")))}]"));
+            $"train: {TrainSplit.Count} frames of {TrainSplit.Subjects.Count} subjects, validation {ValidationData.Count} frames of [{string.Join(", ", _validationSubjects)}], class weights [{string.Join(", ", ClassWeights.Select(w => w.ToString("0.0000")))}] ({(options.LossWeights == WeightSource.Files ? "from " + layout.ClassWeights(options.Fold) : "computed on the training rows")})"));
     }
 
     public UnbcSplit ValidationData { get; }
     public GraphAuPainNet Net => _net;
     public double[] ClassWeights { get; }
+
+    /// <summary>The provenance's <c>lossWeights</c> block: source, the file's weights, the formula's, the check and any warning.</summary>
+    public JsonObject LossWeightsNote => (JsonObject)_weights.Note.DeepClone();
     protected override string Stage => "train";
     protected override ModelKind Kind => ModelKind.Pain;
     protected override nn.Module Model => _net;
@@ -108,7 +120,7 @@ public sealed class PainTrainer : Trainer
 
     protected override JsonObject Metadata(TrainingState state) => new()
     {
-        ["provenance"] = Provenance.Build(Stage, Options, state, _init, TrainingDevice.Name(Device)),
+        ["provenance"] = Provenance.Build(Stage, Options, state, _init, TrainingDevice.Name(Device), _weights.Note),
         ["classWeights"] = JsonSerializer.SerializeToNode(ClassWeights),
         ["history"] = JsonSerializer.SerializeToNode(state.History, EvaluationReport.Json),
     };

@@ -25,7 +25,8 @@ public static class Provenance
     }
 
     /// <param name="device">The device the run trained on (<see cref="TrainingDevice.Name"/>).</param>
-    public static JsonObject Build(string stage, TrainingOptions options, TrainingState state, LoadReport? init, string device)
+    /// <param name="lossWeights">Which loss weights were used and how the dataset's weight file compared (<see cref="Datasets.SuppliedWeights"/>).</param>
+    public static JsonObject Build(string stage, TrainingOptions options, TrainingState state, LoadReport? init, string device, JsonObject? lossWeights = null)
     {
         var (name, licence) = DatasetInfo(options.Dataset, options.LicenceNote);
         var block = new JsonObject
@@ -49,6 +50,8 @@ public static class Provenance
             ["intendedUse"] = IntendedUse,
             ["trainedAtUtc"] = DateTimeOffset.UtcNow.ToString("O"),
         };
+        if (lossWeights is not null)
+            block["lossWeights"] = lossWeights.DeepClone();
         if (init is not null)
             block["init"] = new JsonObject
             {

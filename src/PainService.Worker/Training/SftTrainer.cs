@@ -24,6 +24,7 @@ public sealed class SftTrainer : Trainer
     private readonly FrameCache _validationFrames;
     private readonly LoadReport? _init;
     private readonly IReadOnlyList<string> _validationSubjects;
+    private readonly LossWeights _weights;
 
     public SftTrainer(TrainingOptions options, TrainingProgress progress) : base(options, progress)
     {
@@ -33,7 +34,15 @@ public sealed class SftTrainer : Trainer
         TrainSplit = train.Select(options.Sampling.SelectRows(train, options.Seed));
         _validation = validation;
         _validationSubjects = held;
-        AuWeights = LabelWeights.ForAuLabels(TrainSplit.AuLabels!, ActionUnits.DisfaOrder);
+        // The supplied AU-weight file (spec §2.7) is read and validated here, before training, and cross-checked.
+        var layout = new UnbcLayout(options.Dataset, options.ListFolder);
+        var weightFile = layout.AuWeights(options.Fold);
+        _weights = SuppliedWeights.Choose(Stage, weightFile, SuppliedWeights.Read(weightFile, ActionUnits.DisfaOrder, "AU"), null,
+            LabelWeights.ForAuLabels(full.AuLabels!, ActionUnits.DisfaOrder), LabelWeights.ForAuLabels(TrainSplit.AuLabels!, ActionUnits.DisfaOrder),
+            options.LossWeights);
+        if (_weights.Warning is { } warning)
+            Console.WriteLine(warning);
+        AuWeights = _weights.Used;
         torch.manual_seed(options.Seed);
         (_net, _init) = CreateNet(options);
         _net.to(Device); // before the optimizer exists, so its state is created beside the parameters
@@ -43,7 +52,7 @@ public sealed class SftTrainer : Trainer
         _validationFrames = new FrameCache(_validation);
         _auWeights = tensor(AuWeights.Select(w => (float)w).ToArray(), device: Device);
         Console.WriteLine(FormattableString.Invariant(
-            $"sft: {TrainSplit.Count} of {train.Count} training frames kept by undersampling, validation {_validation.Count} frames of [{string.Join(", ", held)}], AU weights [{string.Join(", ", AuWeights.Select(w => w.ToString("0.000")))}]"));
+            $"sft: {TrainSplit.Count} of {train.Count} training frames kept by undersampling, validation {_validation.Count} frames of [{string.Join(", ", held)}], AU weights [{string.Join(", ", AuWeights.Select(w => w.ToString("0.000")))}] ({(options.LossWeights == WeightSource.Files ? "from " + weightFile : "computed on the training rows")})"));
     }
 
     public double[] AuWeights { get; }
@@ -121,7 +130,7 @@ public sealed class SftTrainer : Trainer
 
     protected override JsonObject Metadata(TrainingState state) => new()
     {
-        ["provenance"] = Provenance.Build(Stage, Options, state, _init, TrainingDevice.Name(Device)),
+        ["provenance"] = Provenance.Build(Stage, Options, state, _init, TrainingDevice.Name(Device), _weights.Note),
         ["auWeights"] = JsonSerializer.SerializeToNode(AuWeights),
         ["history"] = JsonSerializer.SerializeToNode(state.History, EvaluationReport.Json),
     };

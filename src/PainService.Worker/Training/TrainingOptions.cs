@@ -1,4 +1,5 @@
 using PainService.Model;
+using PainService.Worker.Datasets;
 
 namespace PainService.Worker.Training;
 
@@ -38,6 +39,12 @@ public sealed record TrainingOptions
 
     /// <summary>Stage 2: the SFT checkpoint to start from; stage 1: an optional (e.g. imported DISFA) checkpoint.</summary>
     public string? InitCheckpoint { get; init; }
+
+    /// <summary>
+    /// The loss weights: computed by §5.3 on the rows actually trained (default), or the dataset's weight file (read,
+    /// validated and compared with the formula in either case).
+    /// </summary>
+    public WeightSource LossWeights { get; init; } = WeightSource.Computed;
 
     public bool Resume { get; init; }
     public bool TemperatureScaling { get; init; }
