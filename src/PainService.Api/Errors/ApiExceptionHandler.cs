@@ -11,8 +11,15 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is OperationCanceledException && context.RequestAborted.IsCancellationRequested)
-            return true; // the client went away: nothing to answer, not an error
+        if (ClientAbort.Is(context, exception))
+        {
+            // The client went away mid-request (closed or reset its connection): nothing to answer, not an error.
+            LogClientAborted(logger, context.TraceIdentifier, exception.GetType().Name);
+            // Marks the connection aborted at once, so Kestrel does not try to drain the rest of a body the
+            // client will never send (which it would log as an error of its own).
+            context.Abort();
+            return true;
+        }
 
         var problem = exception switch
         {
@@ -43,6 +50,9 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
             },
         });
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Request {RequestId}: the client went away ({ExceptionType}); nothing answered")]
+    private static partial void LogClientAborted(ILogger logger, string requestId, string exceptionType);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception in request {RequestId}")]
     private static partial void LogUnhandled(ILogger logger, Exception error, string requestId);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PainService.Api.Errors;
 
 namespace PainService.Api.Observability;
 
@@ -16,13 +17,22 @@ public sealed partial class RequestLoggingMiddleware(RequestDelegate next, ILogg
     {
         var started = Stopwatch.GetTimestamp();
         string? failure = null;
+        var failureStatus = 500;
         try
         {
             await next(context);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (ClientAbort.Is(context, e))
         {
-            failure = "client_closed"; // the caller went away; nothing is answered
+            (failure, failureStatus) = ("client_closed", 499); // the caller went away; nothing is answered
+            throw;
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel refused the request while it was read (body over the limit, broken framing, or a client that
+            // closed before sending its Content-Length, seen before Kestrel's abort signal): the exception handler
+            // answers this status with the same code.
+            (failure, failureStatus) = (ErrorCodes.ForStatus(e.StatusCode), e.StatusCode);
             throw;
         }
         catch
@@ -38,7 +48,7 @@ public sealed partial class RequestLoggingMiddleware(RequestDelegate next, ILogg
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var quiet = route.StartsWith("/health", StringComparison.Ordinal) || route.StartsWith("/metrics", StringComparison.Ordinal);
             Log(logger, quiet ? LogLevel.Debug : LogLevel.Information, context.TraceIdentifier, client,
-                context.Request.Method, route, failure switch { "client_closed" => 499, not null => 500, _ => context.Response.StatusCode }, code, elapsed);
+                context.Request.Method, route, failure is null ? context.Response.StatusCode : failureStatus, code, elapsed);
         }
     }
 

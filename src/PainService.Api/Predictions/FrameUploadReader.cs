@@ -30,15 +30,7 @@ public static class FrameUploadReader
             throw ImageUploadReader.Problem(415, ErrorCodes.UnsupportedMediaType, "Unsupported media type",
                 "Send multipart/form-data with one file part per frame; each part's field name is the frame id.");
 
-        IFormCollection form;
-        try
-        {
-            form = await request.ReadFormAsync(cancellation);
-        }
-        catch (InvalidDataException)
-        {
-            throw ImageUploadReader.Problem(400, ErrorCodes.BadRequest, "Malformed multipart body", "The multipart body could not be read.");
-        }
+        var form = await ImageUploadReader.ReadFormAsync(request, cancellation);
 
         var files = form.Files;
         if (files.Count == 0)

@@ -38,15 +38,7 @@ public static class ImageUploadReader
 
     private static async Task<byte[]> ReadMultipartAsync(HttpRequest request, long maxBytes, CancellationToken cancellation)
     {
-        IFormCollection form;
-        try
-        {
-            form = await request.ReadFormAsync(cancellation);
-        }
-        catch (InvalidDataException) // the form reader's own limits (part sizes, counts, malformed framing)
-        {
-            throw Problem(400, ErrorCodes.BadRequest, "Malformed multipart body", "The multipart body could not be read.");
-        }
+        var form = await ReadFormAsync(request, cancellation);
         var file = form.Files.GetFile(FieldName)
             ?? throw Problem(400, ErrorCodes.MissingImage, "Missing image", $"Send the image in the multipart field '{FieldName}'.");
         if (file.Length == 0)
@@ -56,6 +48,32 @@ public static class ImageUploadReader
         await using var stream = file.OpenReadStream();
         return await ReadLimitedAsync(stream, maxBytes, cancellation);
     }
+
+    /// <summary>
+    /// The parsed multipart form, or 400 <c>bad_request</c> when its framing is broken: the form reader's own limits
+    /// and malformed part headers (InvalidDataException), and a body that ends before the closing boundary (the
+    /// multipart reader's IOException "Unexpected end of Stream" — a wrong boundary, a truncated upload with a
+    /// correct Content-Length). A client that went away mid-upload (<see cref="ClientAbort"/>) and Kestrel's own
+    /// request errors (BadHttpRequestException, e.g. 413 over the body limit) are rethrown for the exception handler.
+    /// </summary>
+    internal static async Task<IFormCollection> ReadFormAsync(HttpRequest request, CancellationToken cancellation)
+    {
+        try
+        {
+            return await request.ReadFormAsync(cancellation);
+        }
+        catch (InvalidDataException)
+        {
+            throw MalformedMultipart();
+        }
+        catch (IOException e) when (e is not BadHttpRequestException && !ClientAbort.Is(request.HttpContext, e))
+        {
+            throw MalformedMultipart();
+        }
+    }
+
+    private static ApiProblemException MalformedMultipart() => Problem(400, ErrorCodes.BadRequest, "Malformed multipart body",
+        "The multipart body could not be read: its framing is broken or it ends before the closing boundary.");
 
     internal static async Task<byte[]> ReadLimitedAsync(Stream body, long maxBytes, CancellationToken cancellation)
     {
