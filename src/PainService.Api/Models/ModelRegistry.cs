@@ -15,28 +15,52 @@ public sealed partial class ModelRegistry(IOptions<ModelRegistryOptions> options
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(options.Value.Path);
 
-    /// <summary>All readable checkpoints, newest first; the first file wins when two claim one version.</summary>
+    /// <summary>
+    /// All readable checkpoints, newest first; the first file wins when two claim one version. The folder may change
+    /// while it is listed (a checkpoint deleted or replaced, a subfolder removed): whatever vanished is left out.
+    /// </summary>
     public IReadOnlyList<ModelEntry> List()
     {
-        if (!IsConfigured || !Directory.Exists(options.Value.Path))
+        if (!IsConfigured)
             return [];
-        var entries = Directory.EnumerateFiles(options.Value.Path, "*.ckpt", SearchOption.AllDirectories)
-            .Order(StringComparer.Ordinal)
-            .Select(Read)
-            .OfType<ModelEntry>()
-            .DistinctBy(e => e.Version, StringComparer.Ordinal)
-            .OrderByDescending(e => e.Created)
-            .ToList();
-        return entries;
+        List<string> files;
+        try
+        {
+            // IgnoreInaccessible: an unreadable subfolder is skipped; one deleted mid-walk is skipped by the enumerator.
+            files = Directory.EnumerateFiles(options.Value.Path, "*.ckpt",
+                new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true }).ToList();
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return []; // no registry folder (yet), or it was removed while being listed
+        }
+        return List(files);
     }
+
+    /// <summary>The entries of these files (as enumerated a moment ago: any of them may be gone by now).</summary>
+    internal IReadOnlyList<ModelEntry> List(IEnumerable<string> files) => files
+        .Order(StringComparer.Ordinal)
+        .Select(Read)
+        .OfType<ModelEntry>()
+        .DistinctBy(e => e.Version, StringComparer.Ordinal)
+        .OrderByDescending(e => e.Created)
+        .ToList();
 
     public ModelEntry? Find(string version) => List().FirstOrDefault(e => string.Equals(e.Version, version, StringComparison.Ordinal));
 
     private ModelEntry? Read(string path)
     {
         var info = new FileInfo(path);
-        if (_cache.TryGetValue(path, out var cached) && cached.Length == info.Length && cached.Written == info.LastWriteTimeUtc)
-            return cached.Entry;
+        try
+        {
+            // Length throws FileNotFoundException for a file deleted since the folder was enumerated.
+            if (_cache.TryGetValue(path, out var cached) && cached.Length == info.Length && cached.Written == info.LastWriteTimeUtc)
+                return cached.Entry;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Vanished(path);
+        }
         ModelEntry? entry = null;
         try
         {
@@ -51,13 +75,34 @@ public sealed partial class ModelRegistry(IOptions<ModelRegistryOptions> options
             entry = new ModelEntry(manifest.Name, manifest.Version, NativeCheckpoint.Sha256OfFile(path), manifest.Trained,
                 manifest.Scheme, created, manifest.Metadata, path);
         }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Vanished(path); // deleted (or moved away) while it was being read
+        }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or System.Text.Json.JsonException)
         {
             LogUnreadable(logger, Path.GetFileName(path), e.Message);
         }
-        _cache[path] = (info.Length, info.LastWriteTimeUtc, entry);
+        try
+        {
+            _cache[path] = (info.Length, info.LastWriteTimeUtc, entry);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Vanished(path); // deleted right after it was read: listed next time only if it comes back
+        }
         return entry;
     }
+
+    private ModelEntry? Vanished(string path)
+    {
+        _cache.TryRemove(path, out _);
+        LogVanished(logger, Path.GetFileName(path));
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Registry file {File} vanished while the registry was listed; left out")]
+    private static partial void LogVanished(ILogger logger, string file);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Registry file {File} is not a usable pain-model checkpoint and is skipped: {Reason}")]
     private static partial void LogUnreadable(ILogger logger, string file, string reason);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Net;
 using System.Text.Json;
 using PainService.Api.Tests.Support;
@@ -120,5 +121,36 @@ public sealed class ModelRegistryTests : IDisposable
 
         await Problems.AssertProblemAsync(response, (HttpStatusCode)422, "model_refused");
         Assert.Equal("v-test", app.Models.Active!.Descriptor.Version);
+    }
+
+    [Fact]
+    public void CheckpointsDeletedWhileTheFolderIsListedAreLeftOut()
+    {
+        var v1 = _registry.Add("v1", created: DateTimeOffset.Parse("2026-11-01T00:00:00Z"));
+        var v3 = _registry.Add("v3", created: DateTimeOffset.Parse("2026-12-02T00:00:00Z"));
+        var logs = new CapturedLogs();
+        var registry = new PainService.Api.Models.ModelRegistry(
+            Microsoft.Extensions.Options.Options.Create(new PainService.Api.Models.ModelRegistryOptions { Path = _registry.Path }),
+            new LoggerFactory([logs]).CreateLogger<PainService.Api.Models.ModelRegistry>());
+        Assert.Equal(["v3", "v1"], registry.List().Select(e => e.Version)); // v1 and v3 now cached
+        var v2 = _registry.Add("v2", created: DateTimeOffset.Parse("2026-12-01T00:00:00Z"));
+
+        // Enumerated, then deleted before being read: one never read (v2), one cached by an earlier listing (v3).
+        var enumerated = Directory.EnumerateFiles(_registry.Path, "*.ckpt").ToList();
+        File.Delete(v2);
+        File.Delete(v3);
+        var listed = registry.List(enumerated);
+
+        Assert.Equal("v1", Assert.Single(listed).Version);
+        Assert.Equal(v1, listed[0].FilePath);
+        Assert.Null(registry.Find("v3")); // the cached entry went with its file
+        Assert.DoesNotContain(logs.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) || l.StartsWith("Error", StringComparison.Ordinal));
+        Assert.Contains(logs.Lines, l => l.StartsWith("Debug", StringComparison.Ordinal) && l.Contains("v2.ckpt vanished", StringComparison.Ordinal));
+        Assert.Contains(logs.Lines, l => l.StartsWith("Debug", StringComparison.Ordinal) && l.Contains("v3.ckpt vanished", StringComparison.Ordinal));
+
+        // The whole folder removed: an empty listing, not an exception (GET /v1/models stays a 200).
+        Directory.Delete(_registry.Path, recursive: true);
+        Assert.Empty(registry.List());
+        Directory.CreateDirectory(_registry.Path); // for Dispose
     }
 }
