@@ -19,6 +19,12 @@ public sealed record SftSampling
     /// <summary>A file of image paths (one per line, as in the image list) to train on instead of the rules.</summary>
     public string? FrameList { get; init; }
 
+    /// <summary>The rule in words, as the run's log and provenance state it.</summary>
+    public string Describe(int seed) => FrameList is not null
+        ? $"the frames of the list {FrameList}"
+        : FormattableString.Invariant(
+            $"{(ExcludeNoActiveAu ? "frames with no active AU excluded" : "frames with no active AU kept")}; {(DropFraction > 0 ? $"a random {DropFraction} of the frames with PSPI ≤ {OverRepresentedMaxPspi} dropped (seed {seed})" : "no random drop")}");
+
     public IReadOnlyList<int> SelectRows(UnbcSplit split, int seed)
     {
         if (split.AuLabels is null)

@@ -25,6 +25,10 @@ public sealed class SftTrainer : Trainer
     private readonly LoadReport? _init;
     private readonly IReadOnlyList<string> _validationSubjects;
     private readonly LossWeights _weights;
+    private readonly JsonObject _sampling;
+
+    /// <summary>The run folder's list of the frames trained after undersampling (<c>sft-frames.txt</c>).</summary>
+    public const string FramesFile = "sft-frames.txt";
 
     public SftTrainer(TrainingOptions options, TrainingProgress progress) : base(options, progress)
     {
@@ -32,6 +36,19 @@ public sealed class SftTrainer : Trainer
             new DatasetReadOptions { Fold = options.Fold, Scheme = options.Scheme, ListFolder = options.ListFolder, RequireAuLabels = true });
         var (train, validation, held) = ValidationSplit.Carve(full, options.ValidationFraction, options.Seed);
         TrainSplit = train.Select(options.Sampling.SelectRows(train, options.Seed));
+        // The frames actually trained, one image path per line (usable again as --frame-list), and the rule that chose them.
+        Directory.CreateDirectory(options.OutputDirectory);
+        var framesFile = Path.Combine(options.OutputDirectory, FramesFile);
+        var frames = string.Join('\n', TrainSplit.ImagePaths) + "\n";
+        AtomicFile.WriteText(framesFile, frames);
+        _sampling = new JsonObject
+        {
+            ["rule"] = options.Sampling.Describe(options.Seed),
+            ["candidates"] = train.Count,
+            ["kept"] = TrainSplit.Count,
+            ["framesFile"] = framesFile,
+            ["framesSha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(frames))),
+        };
         _validation = validation;
         _validationSubjects = held;
         // The supplied AU-weight file (spec §2.7) is read and validated here, before training, and cross-checked.
@@ -52,7 +69,7 @@ public sealed class SftTrainer : Trainer
         _validationFrames = new FrameCache(_validation);
         _auWeights = tensor(AuWeights.Select(w => (float)w).ToArray(), device: Device);
         Console.WriteLine(FormattableString.Invariant(
-            $"sft: {TrainSplit.Count} of {train.Count} training frames kept by undersampling, validation {_validation.Count} frames of [{string.Join(", ", held)}], AU weights [{string.Join(", ", AuWeights.Select(w => w.ToString("0.000")))}] ({(options.LossWeights == WeightSource.Files ? "from " + weightFile : "computed on the training rows")})"));
+            $"sft: {TrainSplit.Count} of {train.Count} training frames kept by undersampling ({_sampling["rule"]}; listed in {framesFile}), validation {_validation.Count} frames of [{string.Join(", ", held)}], AU weights [{string.Join(", ", AuWeights.Select(w => w.ToString("0.000")))}] ({(options.LossWeights == WeightSource.Files ? "from " + weightFile : "computed on the training rows")})"));
     }
 
     public double[] AuWeights { get; }
@@ -130,10 +147,16 @@ public sealed class SftTrainer : Trainer
 
     protected override JsonObject Metadata(TrainingState state) => new()
     {
-        ["provenance"] = Provenance.Build(Stage, Options, state, _init, TrainingDevice.Name(Device), _weights.Note),
+        ["provenance"] = WithSampling(Provenance.Build(Stage, Options, state, _init, TrainingDevice.Name(Device), _weights.Note)),
         ["auWeights"] = JsonSerializer.SerializeToNode(AuWeights),
         ["history"] = JsonSerializer.SerializeToNode(state.History, EvaluationReport.Json),
     };
+
+    private JsonObject WithSampling(JsonObject provenance)
+    {
+        provenance["sampling"] = _sampling.DeepClone();
+        return provenance;
+    }
 
     public override void Dispose()
     {
