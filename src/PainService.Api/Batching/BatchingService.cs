@@ -19,6 +19,7 @@ public sealed partial class BatchingService(
     IOptions<BatchingOptions> options,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
+    ProcessExit exit,
     ILogger<BatchingService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -81,11 +82,13 @@ public sealed partial class BatchingService(
         catch (TimeoutRejectedException e)
         {
             // The forward is wedged inside libtorch and cannot be aborted. Callers get 503 now; the service goes
-            // not-ready and the process stops so its supervisor starts a fresh one (documented in the README).
+            // not-ready and the process stops with a non-zero exit code so its supervisor starts a fresh one
+            // (documented in the README and docs/deploy.md).
             LogForwardTimeout(logger, e, live.Count, options.Value.ForwardTimeout);
             metrics.ModelEvents.WithLabels("forward_timeout").Inc();
             models.SetFailed($"a forward pass exceeded {options.Value.ForwardTimeout}; the process is restarting");
             FailAll(live, new ServiceUnavailableException(ErrorCodes.InferenceFailed, "The model did not answer in time.", e));
+            exit.SetExitCode(ProcessExit.WedgedForward);
             lifetime.StopApplication();
         }
         catch (ServiceUnavailableException e)

@@ -25,6 +25,7 @@ public static class InferenceSetup
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<InferenceQueue>();
         services.AddSingleton<ShutdownDrain>();
+        services.TryAddSingleton<ProcessExit>();
         services.AddSingleton<InferenceThread>();
         services.AddSingleton<ForwardRunner>();
         services.AddSingleton<ModelHost>();

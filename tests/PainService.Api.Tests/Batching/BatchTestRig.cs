@@ -20,7 +20,7 @@ public sealed class BatchTestRig : IDisposable
         Queue = new InferenceQueue(wrapped);
         Models.SetReady(new ActiveModel(Predictor, Predictor.Descriptor), "test");
         Service = new BatchingService(Queue, new ForwardRunner(Thread, wrapped, Time), Models, new ServiceMetrics(Queue),
-            wrapped, Time, Lifetime, NullLogger<BatchingService>.Instance);
+            wrapped, Time, Lifetime, Exit, NullLogger<BatchingService>.Instance);
         Collector = new BatchCollector(Queue, Options, Time);
     }
 
@@ -31,6 +31,7 @@ public sealed class BatchTestRig : IDisposable
     public InferenceThread Thread { get; } = new();
     public ModelHost Models { get; } = new();
     public TestLifetime Lifetime { get; } = new();
+    public RecordedExit Exit { get; } = new();
     public BatchingService Service { get; }
     public BatchCollector Collector { get; }
 

@@ -67,6 +67,8 @@ public sealed class BatchingServiceTests
         foreach (var item in items)
             Assert.Equal("inference_failed", (await Assert.ThrowsAsync<ServiceUnavailableException>(() => item.Result)).Code);
         Assert.True(rig.Models.IsReady); // an ordinary failure does not take the model out of service
+        Assert.False(rig.Lifetime.StopRequested);
+        Assert.Null(rig.Exit.Code);
     }
 
     [Fact]
@@ -86,6 +88,7 @@ public sealed class BatchingServiceTests
         Assert.False(rig.Models.IsReady);
         Assert.Contains("exceeded", rig.Models.Reason);
         Assert.True(rig.Lifetime.StopRequested);
+        Assert.Equal(70, rig.Exit.Code); // non-zero, so systemd's Restart=on-failure restarts it
         gate.Set();
     }
 

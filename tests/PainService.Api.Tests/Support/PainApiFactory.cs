@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using PainService.Api.Batching;
 using PainService.Api.Inference;
 using PainService.Api.Predictions;
 using PainService.Api.Security;
@@ -33,6 +34,9 @@ public sealed class PainApiFactory : WebApplicationFactory<Program>
 
     public Action<IServiceCollection>? ConfigureServices { get; init; }
 
+    /// <summary>The exit code the app asked for (it never sets the test runner's).</summary>
+    public RecordedExit Exit { get; } = new();
+
     /// <summary>Everything the app logged, at every level.</summary>
     public CapturedLogs Logs { get; } = new();
 
@@ -55,6 +59,8 @@ public sealed class PainApiFactory : WebApplicationFactory<Program>
                 services.RemoveAll<IFacePreparer>();
                 services.AddSingleton(FacePreparer ?? new FakeFacePreparer());
             }
+            services.RemoveAll<ProcessExit>();
+            services.AddSingleton<ProcessExit>(Exit);
             ConfigureServices?.Invoke(services);
         });
     }
