@@ -66,6 +66,10 @@ public static class PredictBatchHandler
             batching.Value.RetryAfterSeconds, cancellation), cancellation)));
         if (results.Any(r => r.Result is { Model.Trained: false }))
             context.Response.Headers.Warning = PredictionsApi.UntrainedWarning;
+        // Frames refused for capacity or shutdown (503 queue_full / request_timeout / shutting_down / ...) are worth
+        // retrying: the answer says when, as a single prediction's 503 does.
+        if (results.Any(r => r.Status == StatusCodes.Status503ServiceUnavailable))
+            context.Response.Headers.RetryAfter = batching.Value.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Ok(new BatchPredictResponse(results));
     }
 

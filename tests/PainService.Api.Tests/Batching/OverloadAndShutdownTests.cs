@@ -69,6 +69,46 @@ public sealed class OverloadAndShutdownTests
     }
 
     [Fact]
+    public async Task PredictBatchWithFramesRefusedForAFullQueueCarriesRetryAfter()
+    {
+        var predictor = new FakePredictor();
+        await using var app = await StartBlockedAsync(predictor,
+            ("Batching:MaxQueueLength", "1"), ("Batching:MaxBatchSize", "1"), ("Batching:RetryAfterSeconds", "7"));
+        var client = app.CreateClient();
+        var queue = app.Services.GetRequiredService<InferenceQueue>();
+        static MultipartFormDataContent Frames(params string[] images)
+        {
+            var content = new MultipartFormDataContent();
+            for (var i = 0; i < images.Length; i++)
+                content.Add(new ByteArrayContent(System.Text.Encoding.ASCII.GetBytes(images[i])), $"f{i}", "f.jpg");
+            return content;
+        }
+
+        var first = client.PostAsync("/v1/pain/predict", Frame(1));   // taken into a batch, blocked in the forward
+        Assert.True(predictor.Entered.Wait(TimeSpan.FromSeconds(10)));
+        var second = client.PostAsync("/v1/pain/predict", Frame(2));  // fills the queue
+        await WaitUntilAsync(() => queue.Depth == 1);
+
+        var refused = await client.PostAsync("/v1/pain/predict-batch", Frames("VALUE:3", "NOFACE"));
+
+        var text = await refused.Content.ReadAsStringAsync();
+        Assert.True(refused.StatusCode == HttpStatusCode.OK, text);
+        var frames = System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("frames").EnumerateArray().ToArray();
+        Assert.Equal([503, 422], frames.Select(f => f.GetProperty("status").GetInt32()));
+        Assert.Equal("queue_full", frames[0].GetProperty("problem").GetProperty("code").GetString());
+        Assert.Equal("7", Assert.Single(refused.Headers.GetValues("Retry-After"))); // as a single prediction's 503
+        predictor.Gate!.Set();
+        Assert.Equal(HttpStatusCode.OK, (await first).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await second).StatusCode);
+
+        // No frame refused for capacity (a 200 and a 422): nothing to retry, no Retry-After.
+        var served = await client.PostAsync("/v1/pain/predict-batch", Frames("VALUE:4", "NOFACE"));
+        var servedFrames = System.Text.Json.JsonDocument.Parse(await served.Content.ReadAsStringAsync()).RootElement.GetProperty("frames");
+        Assert.Equal([200, 422], servedFrames.EnumerateArray().Select(f => f.GetProperty("status").GetInt32()));
+        Assert.False(served.Headers.Contains("Retry-After"));
+    }
+
+    [Fact]
     public async Task RequestPastItsTimeoutReturns503RequestTimeoutAndIsNeverRun()
     {
         var predictor = new FakePredictor();
