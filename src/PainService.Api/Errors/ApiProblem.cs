@@ -23,6 +23,10 @@ public sealed record ApiProblem(int Status, string Code, string Title, string De
         _ => new(400, ErrorCodes.BadRequest, "Unusable image", e.Message),
     };
 
+    public static ApiProblem From(Predictions.ModelOutputInvalidException e) => new(500, ErrorCodes.ModelOutputInvalid,
+        "Invalid model output", $"The model produced a non-finite value (NaN or infinity) in its {e.Output} for this image, "
+        + "so no result can be given. Quote the requestId when reporting it.");
+
     public static ApiProblem From(ServiceUnavailableException e, int retryAfterSeconds) =>
         new(503, e.Code, "Service unavailable", e.Message, retryAfterSeconds);
 

@@ -42,6 +42,7 @@ public static class ErrorCodes
     public const string InferenceFailed = "inference_failed";
     // 500
     public const string InternalError = "internal_error";
+    public const string ModelOutputInvalid = "model_output_invalid";
 
     /// <summary>The code for a bare status code (404 from routing, 405, ...), used when no handler chose one.</summary>
     public static string ForStatus(int status) => status switch

@@ -34,7 +34,7 @@ public sealed class ServiceMetrics
             new HistogramConfiguration { Buckets = [1, 2, 4, 8, 16, 32, 64] });
         QueueDepth = factory.CreateGauge("painservice_queue_depth", "Requests waiting for a batch.");
         ModelEvents = factory.CreateCounter("painservice_model_events_total",
-            "Model lifecycle events (load, load_failed, swap, swap_failed, refused, forward_timeout).", ["event"]);
+            "Model lifecycle events (load, load_failed, swap, swap_failed, refused, forward_timeout, output_invalid).", ["event"]);
         _modelInfo = factory.CreateGauge("painservice_model_info",
             "The active model (value 1): name, version, weights hash, trained flag, device.",
             ["name", "version", "weights_sha256", "trained", "device"]);
@@ -54,6 +54,14 @@ public sealed class ServiceMetrics
     public Counter ModelEvents { get; }
 
     public void RecordOutcome(string outcome, string code) => Requests.WithLabels(outcome, code).Inc();
+
+    /// <summary>The outcome label of a failed prediction: 503 rejected, other 5xx error, 4xx client_error.</summary>
+    public static string OutcomeOf(int status) => status switch
+    {
+        503 => "rejected",
+        >= 500 => "error",
+        _ => "client_error",
+    };
 
     /// <summary>Shows <paramref name="model"/> as the active model; the previous one's series is removed.</summary>
     public void SetActiveModel(ModelDescriptor model)

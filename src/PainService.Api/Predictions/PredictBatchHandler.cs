@@ -91,7 +91,11 @@ public static class PredictBatchHandler
         {
             problem = ApiProblem.From(e, retryAfterSeconds);
         }
-        metrics.RecordOutcome(problem.Status == 503 ? "rejected" : "client_error", problem.Code);
+        catch (ModelOutputInvalidException e)
+        {
+            problem = ApiProblem.From(e);
+        }
+        metrics.RecordOutcome(ServiceMetrics.OutcomeOf(problem.Status), problem.Code);
         return new FrameResult(frame.Id, problem.Status, null, new FrameProblem(problem.Title, problem.Status, problem.Detail, problem.Code));
     }
 }

@@ -17,8 +17,17 @@ public static class PredictResponseMapper
         if (prediction.AuScores.Length != ActionUnits.DisfaOrder.Count)
             throw new InvalidOperationException($"The model returned {prediction.AuScores.Length} AU scores.");
 
+        // JSON has no NaN or infinity (System.Text.Json would throw while writing the answer): a non-finite output is
+        // the model's failure on this image, reported as such before anything is written.
+        RequireFinite(result, prediction.Logits, "logits");
+        RequireFinite(result, prediction.AuScores, "actionUnits");
+        foreach (var row in prediction.NormalizedAdjacency)
+            RequireFinite(result, row, "normalizedAdjacency");
+
         // Calibrated: softmax(logits / T) with the model's temperature (1 without calibration); logits stay raw.
         var probabilities = Calibration.Probabilities(prediction.Logits, result.Model.Temperature);
+        if (!probabilities.All(double.IsFinite))
+            throw new ModelOutputInvalidException(result.Model.Version, "probabilities");
         var best = 0;
         for (var i = 1; i < probabilities.Length; i++)
             if (probabilities[i] > probabilities[best])
@@ -43,6 +52,12 @@ public static class PredictResponseMapper
             prediction.NormalizedAdjacency,
             new ModelDto(m.Name, m.Version, m.WeightsSha256, m.Trained, m.Temperature),
             new TimingsDto(Round(face.DecodeMs), Round(face.DetectMs), Round(result.QueueMs), Round(result.InferenceMs)));
+    }
+
+    private static void RequireFinite(BatchedResult result, float[] values, string output)
+    {
+        if (!values.All(float.IsFinite))
+            throw new ModelOutputInvalidException(result.Model.Version, output);
     }
 
     private static double Round(double ms) => Math.Round(ms, 2);

@@ -11,14 +11,15 @@ namespace PainService.Api.Predictions;
 /// One image's way through the service: prepare the face on this request thread, queue it for the batcher,
 /// wait (bounded by the request timeout) for its own result, and shape the response.
 /// </summary>
-public sealed class PredictionService(
+public sealed partial class PredictionService(
     IServiceProvider services,
     InferenceQueue queue,
     ModelHost models,
     ServiceMetrics metrics,
     IOptions<BatchingOptions> options,
     ShutdownDrain drain,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<PredictionService> logger)
 {
     private readonly BatchingOptions _options = options.Value;
 
@@ -67,7 +68,16 @@ public sealed class PredictionService(
     {
         var faces = await PrepareAsync(image, model, policy, deadline, cancellation);
         var results = await Task.WhenAll(faces.Select(f => EnqueueAsync(f.Input, model.InputSize, deadline, cancellation)));
-        return faces.Zip(results, PredictResponseMapper.ToResponse).ToArray();
+        try
+        {
+            return faces.Zip(results, PredictResponseMapper.ToResponse).ToArray();
+        }
+        catch (ModelOutputInvalidException e)
+        {
+            metrics.ModelEvents.WithLabels("output_invalid").Inc();
+            LogOutputInvalid(logger, e.ModelVersion, e.Output);
+            throw;
+        }
     }
 
     private async Task<IReadOnlyList<PreparedFace>> PrepareAsync(ReadOnlyMemory<byte> image, ActiveModel model, FacePolicy policy,
@@ -188,4 +198,7 @@ public sealed class PredictionService(
             throw shuttingDown;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Model {Version} produced a non-finite value (NaN or infinity) in its {Output}; the image is answered 500 model_output_invalid")]
+    private static partial void LogOutputInvalid(ILogger logger, string version, string output);
 }

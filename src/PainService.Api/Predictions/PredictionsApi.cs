@@ -38,6 +38,7 @@ public static class PredictionsApi
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status500InternalServerError)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapPost("/predict-batch", PredictBatchHandler.HandleAsync)
             .WithName("PredictBatch")
@@ -93,7 +94,11 @@ public static class PredictionsApi
         {
             problem = ApiProblem.From(e, batching.Value.RetryAfterSeconds);
         }
-        metrics.RecordOutcome(problem.Status == 503 ? "rejected" : "client_error", problem.Code);
+        catch (ModelOutputInvalidException e)
+        {
+            problem = ApiProblem.From(e);
+        }
+        metrics.RecordOutcome(ServiceMetrics.OutcomeOf(problem.Status), problem.Code);
         metrics.EndToEnd.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
         return problem.ToResult(context);
     }
