@@ -82,15 +82,61 @@ public sealed class SyntheticDatasetTests : IDisposable
         Assert.True(Difference(neutral, smile, 120, 150) > 4 * Difference(neutral, smile, 70, 86));
     }
 
-    private static double Difference(SKBitmap a, SKBitmap b, int fromRow, int toRow)
+    [Fact]
+    public void BrowLoweringCheekRaiseAndNoseWrinkleChangeTheirRegionsWithTheIntensity()
+    {
+        var look = SubjectLook.Draw(new Random(1));
+        SKBitmap Render(FaceActions au) => SKBitmap.Decode(FaceRenderer.RenderPng(au, look with { }, new Random(5)));
+        using var neutral = Render(FaceActions.Neutral);
+        // Regions of the 172×172 face (±2 px pose jitter, ±3° rotation): brows rows 52–74, cheeks rows 90–118,
+        // nose bridge and nostrils rows 80–110 within columns 70–102, mouth rows 120–150.
+        double Brows(SKBitmap b) => Difference(neutral, b, 52, 74);
+        double Cheeks(SKBitmap b) => Difference(neutral, b, 90, 118);
+        double Nose(SKBitmap b) => Difference(neutral, b, 80, 110, 70, 102);
+        double Mouth(SKBitmap b) => Difference(neutral, b, 120, 150);
+
+        var au4 = Enumerable.Range(1, 4).Select(i => Render(FaceActions.Neutral with { Au4 = i })).ToList();
+        var au6 = Enumerable.Range(1, 4).Select(i => Render(FaceActions.Neutral with { Au6 = i })).ToList();
+        var au9 = Enumerable.Range(1, 4).Select(i => Render(FaceActions.Neutral with { Au9 = i })).ToList();
+        try
+        {
+            foreach (var (region, images) in new (Func<SKBitmap, double> Region, List<SKBitmap> Images)[] { (Brows, au4), (Cheeks, au6), (Nose, au9) })
+            {
+                var changes = images.Select(region).ToList();
+                // Intensity 1 already changes the region, every further step changes it again, and the strongest
+                // intensity departs from the neutral face at least 1.5 times as much as intensity 1.
+                Assert.True(changes[0] > 0.5, $"intensity 1 changes its region by only {changes[0]:0.00}");
+                Assert.True(changes[^1] > 1.5 * changes[0], $"changes by intensity {string.Join(" / ", changes.Select(c => c.ToString("0.00")))} do not grow");
+                for (var i = 1; i < images.Count; i++)
+                {
+                    var step = Difference(images[i - 1], images[i], 0, FaceRenderer.Size);
+                    Assert.True(step > 0.1, $"intensity {i} → {i + 1} changes nothing ({step:0.000})");
+                }
+                // The mouth band, far from all three, stays as it is.
+                Assert.All(images, b => Assert.True(region(b) > 4 * Mouth(b), $"region {region(b):0.00} vs mouth {Mouth(b):0.00}"));
+            }
+            // Brow lowering leaves the cheeks alone; the cheek raise (which also narrows the eyes and draws crow's feet
+            // from row 70 down) leaves the upper brow band, rows 50–66, alone.
+            Assert.True(Brows(au4[3]) > 4 * Cheeks(au4[3]), $"AU4: brows {Brows(au4[3]):0.00}, cheeks {Cheeks(au4[3]):0.00}");
+            var upperBrows = Difference(neutral, au6[3], 50, 66);
+            Assert.True(Cheeks(au6[3]) > 4 * upperBrows, $"AU6: cheeks {Cheeks(au6[3]):0.00}, upper brow band {upperBrows:0.00}");
+        }
+        finally
+        {
+            foreach (var b in au4.Concat(au6).Concat(au9))
+                b.Dispose();
+        }
+    }
+
+    private static double Difference(SKBitmap a, SKBitmap b, int fromRow, int toRow, int fromColumn = 0, int toColumn = FaceRenderer.Size)
     {
         double sum = 0;
         for (var y = fromRow; y < toRow; y++)
-            for (var x = 0; x < a.Width; x++)
+            for (var x = fromColumn; x < toColumn; x++)
             {
                 SKColor p = a.GetPixel(x, y), q = b.GetPixel(x, y);
                 sum += Math.Abs(p.Red - q.Red) + Math.Abs(p.Green - q.Green) + Math.Abs(p.Blue - q.Blue);
             }
-        return sum / ((toRow - fromRow) * a.Width);
+        return sum / ((toRow - fromRow) * (toColumn - fromColumn));
     }
 }
