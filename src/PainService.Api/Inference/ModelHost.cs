@@ -34,7 +34,10 @@ public sealed class ModelHost
 
     public ModelStatus Status => _state.Status;
 
-    /// <summary>Human-readable reason for the current status (shown by /health/ready).</summary>
+    /// <summary>
+    /// Human-readable reason for the current status (shown by the public /health/ready and in 503 details): absolute
+    /// file paths in it are cut to their file names (<see cref="PathRedaction"/>); the log keeps them whole.
+    /// </summary>
     public string Reason => _state.Reason;
 
     /// <summary>The model to run, or null before the first successful load.</summary>
@@ -42,14 +45,14 @@ public sealed class ModelHost
 
     public bool IsReady => _state.Status == ModelStatus.Ready && _state.Model is not null;
 
-    public void SetLoading(string reason) => _state = _state with { Status = ModelStatus.Loading, Reason = reason };
+    public void SetLoading(string reason) => _state = _state with { Status = ModelStatus.Loading, Reason = PathRedaction.Apply(reason) };
 
-    public void SetReady(ActiveModel model, string reason) => _state = new State(ModelStatus.Ready, reason, model);
+    public void SetReady(ActiveModel model, string reason) => _state = new State(ModelStatus.Ready, PathRedaction.Apply(reason), model);
 
-    public void SetRefused(ActiveModel model, string reason) => _state = new State(ModelStatus.Refused, reason, model);
+    public void SetRefused(ActiveModel model, string reason) => _state = new State(ModelStatus.Refused, PathRedaction.Apply(reason), model);
 
     /// <summary>Marks the service not ready; the previous model (if any) stays referenced for diagnostics only.</summary>
-    public void SetFailed(string reason) => _state = _state with { Status = ModelStatus.Failed, Reason = reason };
+    public void SetFailed(string reason) => _state = _state with { Status = ModelStatus.Failed, Reason = PathRedaction.Apply(reason) };
 
     private sealed record State(ModelStatus Status, string Reason, ActiveModel? Model);
 }

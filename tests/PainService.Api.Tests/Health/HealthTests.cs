@@ -116,6 +116,11 @@ public sealed class HealthTests
             Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.Status);
             Assert.Contains("face detector failed to load", Reason(ready.Body));
             Assert.Contains(reason, Reason(ready.Body));
+            // The public reason names the file, not where it lives; the log keeps the full path.
+            var file = cascade == "EMPTY" ? empty : Path.Combine(AppContext.BaseDirectory, cascade);
+            Assert.Contains($"'{Path.GetFileName(file)}'", Reason(ready.Body));
+            Assert.DoesNotContain(Path.GetDirectoryName(file)!, Reason(ready.Body));
+            Assert.Contains(app.Logs.Lines, l => l.StartsWith("Error", StringComparison.Ordinal) && l.Contains(file, StringComparison.Ordinal));
             await Problems.AssertProblemAsync(predict, HttpStatusCode.ServiceUnavailable, "model_not_ready");
         }
         finally
@@ -147,5 +152,13 @@ public sealed class HealthTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.Status);
         Assert.Contains("does not exist", Reason(ready.Body));
         Assert.Equal(4, loader.Attempts); // the first try and three retries
+        // /health/ready is public: the file name only. The log keeps the configured path.
+        Assert.Contains("Model checkpoint 'best.ckpt' (Model:CheckpointPath) does not exist", Reason(ready.Body));
+        Assert.DoesNotContain("/models", Reason(ready.Body));
+        Assert.Contains(app.Logs.Lines, l => l.StartsWith("Error", StringComparison.Ordinal) && l.Contains("'/models/best.ckpt'", StringComparison.Ordinal));
+        var predict = await client.PostAsync("/v1/pain/predict", new ByteArrayContent("VALUE:1"u8.ToArray())
+            { Headers = { ContentType = new("image/png") } });
+        var problem = await Problems.AssertProblemAsync(predict, HttpStatusCode.ServiceUnavailable, "model_not_ready");
+        Assert.DoesNotContain("/models", problem.GetProperty("detail").GetString());
     }
 }
