@@ -96,19 +96,50 @@ public sealed class HaarFaceDetectorTests
     [Fact]
     public async Task PoolRunsAtMostItsSizeAtOnceAndWaitersCanCancel()
     {
-        using var pool = new HaarDetectorPool(new VisionOptions { DetectorPoolSize = 1 });
-        pool.Slots.Wait(); // the only slot is taken: every caller must now wait, whatever the machine's speed
+        // No clocks: the pool's slots are taken by the test, and what may or may not have happened is read from the
+        // order of events (a waiter's await cannot complete while no slot is free; a flag set before an action is
+        // seen by whatever that action caused).
+        using var pool = new HaarDetectorPool(new VisionOptions { DetectorPoolSize = 2 });
+        var image = GoldenFiles.AstronautDecoded;
+        pool.Slots.Wait();
+        pool.Slots.Wait(); // both slots taken, as by two running detections
 
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(150));
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        Assert.Throws<OperationCanceledException>(() => pool.Detect(GoldenFiles.AstronautDecoded, cts.Token));
-        Assert.True(clock.ElapsedMilliseconds >= 100, "the waiter gave up before its token was cancelled");
+        // A third and a fourth caller wait: taking a slot is the first thing a detection does, and none is free.
+        using var cts = new CancellationTokenSource();
+        var cancelledWaiter = pool.DetectAsync(image, cts.Token);
+        var waiter = pool.DetectAsync(image, CancellationToken.None);
+        Assert.False(cancelledWaiter.IsCompleted);
+        Assert.False(waiter.IsCompleted);
 
-        var waiting = Task.Run(() => pool.Detect(GoldenFiles.AstronautDecoded));
-        await Task.Delay(200);
-        Assert.False(waiting.IsCompleted, "a detection ran while the pool's only slot was taken");
+        // A blocked synchronous caller gives up when, and only when, its token is cancelled.
+        var cancelIssued = 0;
+        using var started = new ManualResetEventSlim(false);
+        var syncWaiter = Task.Run(() =>
+        {
+            started.Set();
+            try
+            {
+                pool.Detect(image, cts.Token);
+                return "detected while no slot was free";
+            }
+            catch (OperationCanceledException)
+            {
+                return Volatile.Read(ref cancelIssued) == 1 ? "cancelled" : "gave up before its token was cancelled";
+            }
+        });
+        started.Wait();
+        Volatile.Write(ref cancelIssued, 1);
+        cts.Cancel();
+        Assert.Equal("cancelled", await syncWaiter.WaitAsync(TimeSpan.FromMinutes(1)));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await cancelledWaiter);
+        Assert.Equal(0, pool.Slots.CurrentCount); // giving up took no slot and freed none
+        Assert.False(waiter.IsCompleted);
+
+        // One slot freed: the remaining waiter runs on it, finds the face and gives the slot back.
         pool.Slots.Release();
-        Assert.Equal([new FaceBox(177, 66, 95, 95)], await waiting.WaitAsync(TimeSpan.FromMinutes(1)));
-        Assert.Equal(1, pool.Slots.CurrentCount); // the slot came back after the detection
+        Assert.Equal([new FaceBox(177, 66, 95, 95)], await waiter.AsTask().WaitAsync(TimeSpan.FromMinutes(1)));
+        Assert.Equal(1, pool.Slots.CurrentCount);
+        pool.Slots.Release();
+        Assert.Equal(2, pool.Slots.CurrentCount);
     }
 }
