@@ -45,7 +45,13 @@ public sealed class EndToEndTrainingTests(ITestOutputHelper output) : IDisposabl
         Assert.All(history.SkipLast(1), h => Assert.True(h.ValidationMacroF1 < history[^1].ValidationMacroF1, $"epoch {h.Epoch} scored at least the selected one"));
         Assert.True(File.Exists(Path.Combine(report, EvaluationReport.CurvesFile)));
         using var reader = NativeCheckpoint.Open(Path.Combine(train, "best.ckpt"));
-        Assert.True(reader.Manifest.Metadata["temperature"]!.GetValue<double>() > 0);
+        // The stored T is the NLL minimiser on the validation split's logits of best.ckpt, refitted here from scratch.
+        var (stored, refitted, nllAtT, nllAtOne) = Calibration.Refit(data, Path.Combine(train, "best.ckpt"), validationFraction: 0.2, seed: 0, batchSize: 16);
+        output.WriteLine(FormattableString.Invariant($"temperature {stored:0.0000} (refitted {refitted:0.0000}), validation NLL {nllAtOne:0.0000} at T = 1, {nllAtT:0.0000} at T"));
+        Assert.Equal(refitted, stored, refitted * 1e-5);
+        Assert.True(nllAtT < nllAtOne);
+        Assert.Equal(nllAtT, reader.Manifest.Metadata["calibration"]!["nllAfter"]!.GetValue<double>(), 1e-6);
+        Assert.Equal(nllAtOne, reader.Manifest.Metadata["calibration"]!["nllBefore"]!.GetValue<double>(), 1e-6);
         Assert.DoesNotContain("101-sy101", reader.Manifest.Metadata["provenance"]!["subjects"]!["train"]!.ToJsonString()); // a test subject
     }
 
