@@ -11,11 +11,17 @@ namespace PainService.Api.Batching;
 /// </summary>
 public sealed class InferenceThread : IDisposable
 {
+    // A forward pass in flight at shutdown (≈ 0.5 s for a batch of 8 on two cores) ends within this.
+    internal static readonly TimeSpan JoinFloor = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan JoinCap = TimeSpan.FromSeconds(5);
+
     private readonly BlockingCollection<Action> _work = new();
     private readonly Thread _thread;
+    private readonly ShutdownDrain? _drain;
 
-    public InferenceThread()
+    public InferenceThread(ShutdownDrain? drain = null)
     {
+        _drain = drain;
         _thread = new Thread(Loop) { IsBackground = true, Name = "painservice-inference" };
         _thread.Start();
     }
@@ -48,7 +54,8 @@ public sealed class InferenceThread : IDisposable
     public void Dispose()
     {
         _work.CompleteAdding();
-        // A wedged libtorch call cannot be aborted; do not wait for it forever on shutdown.
-        _thread.Join(TimeSpan.FromSeconds(5));
+        // A wedged libtorch call cannot be aborted; do not wait for it forever on shutdown: at most what is left of
+        // the drain time (at least JoinFloor, at most JoinCap), then the background thread is abandoned.
+        _thread.Join(_drain?.DisposalBudget(JoinFloor, JoinCap) ?? JoinCap);
     }
 }

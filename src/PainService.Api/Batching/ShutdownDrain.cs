@@ -19,12 +19,15 @@ public sealed class ShutdownDrain : IDisposable
     private readonly CancellationTokenRegistration _stopping;
     private readonly TimeProvider _time;
     private readonly TimeSpan _answerBy;
+    private readonly TimeSpan _drain;
     private ITimer? _timer;
+    private long? _began;
 
     public ShutdownDrain(IHostApplicationLifetime lifetime, IOptions<BatchingOptions> options, TimeProvider time)
     {
         _time = time;
         var drain = options.Value.DrainTimeout;
+        _drain = drain;
         _answerBy = drain - TimeSpan.FromTicks(Math.Min(drain.Ticks / 4, MaxReserve.Ticks));
         _stopping = lifetime.ApplicationStopping.Register(Start);
     }
@@ -38,7 +41,27 @@ public sealed class ShutdownDrain : IDisposable
     private void Start()
     {
         lock (_expired)
+        {
+            _began ??= _time.GetTimestamp();
             _timer ??= _time.CreateTimer(_ => Expire(), null, _answerBy, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>
+    /// How long a disposal may still wait for its worker threads: once shutdown has begun, what is left of the drain
+    /// time, but at least <paramref name="floor"/> (a decode or forward pass in flight usually ends within it) and at
+    /// most <paramref name="cap"/>; <paramref name="cap"/> when no shutdown has begun. The process exits within the
+    /// drain time plus the floors, not plus the caps (a wedged call is abandoned: the threads are background threads).
+    /// </summary>
+    public TimeSpan DisposalBudget(TimeSpan floor, TimeSpan cap)
+    {
+        long? began;
+        lock (_expired)
+            began = _began;
+        if (began is not { } start)
+            return cap;
+        var left = _drain - _time.GetElapsedTime(start);
+        return left < floor ? floor : left > cap ? cap : left;
     }
 
     private void Expire() => _expired.Cancel();

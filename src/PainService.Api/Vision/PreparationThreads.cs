@@ -12,11 +12,17 @@ namespace PainService.Api.Vision;
 /// </summary>
 public sealed class PreparationThreads : IDisposable
 {
+    // A decode + detect in flight at shutdown usually ends within this; one that does not is abandoned.
+    internal static readonly TimeSpan JoinFloor = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan JoinCap = TimeSpan.FromSeconds(30);
+
     private readonly BlockingCollection<Action> _work = new();
     private readonly Thread[] _threads;
+    private readonly ShutdownDrain? _drain;
 
-    public PreparationThreads(IOptions<BatchingOptions> options)
+    public PreparationThreads(IOptions<BatchingOptions> options, ShutdownDrain? drain = null)
     {
+        _drain = drain;
         _threads = Enumerable.Range(0, options.Value.ConcurrentPreparations)
             .Select(i => new Thread(Loop) { IsBackground = true, Name = $"prepare-{i}" })
             .ToArray();
@@ -66,11 +72,21 @@ public sealed class PreparationThreads : IDisposable
             item();
     }
 
+    /// <summary>
+    /// Lets the threads finish what is queued (work whose caller gave up is skipped), waiting for all of them at most
+    /// what is left of the drain time (<see cref="ShutdownDrain.DisposalBudget"/>). A thread still busy then is
+    /// abandoned (a background thread: it does not hold the process), and the queue is left undisposed so it can
+    /// still end its loop cleanly.
+    /// </summary>
     public void Dispose()
     {
         _work.CompleteAdding();
+        var budget = _drain?.DisposalBudget(JoinFloor, JoinCap) ?? JoinCap;
+        var until = Environment.TickCount64 + (long)budget.TotalMilliseconds;
+        var joined = true;
         foreach (var thread in _threads)
-            thread.Join(TimeSpan.FromSeconds(30));
-        _work.Dispose();
+            joined &= thread.Join(TimeSpan.FromMilliseconds(Math.Max(0, until - Environment.TickCount64)));
+        if (joined)
+            _work.Dispose();
     }
 }

@@ -62,4 +62,54 @@ public sealed class ShutdownDrainTests
         await app.DisposeAsync(); // waits for the batcher to drain the queue
         Assert.Equal([1f], predictor.Values.Skip(warmUps)); // the refused request was dropped, not run
     }
+
+    [Fact]
+    public void DisposalBudgetIsWhatIsLeftOfTheDrainTimeBetweenItsFloorAndCap()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var lifetime = new BatchTestRig.TestLifetime();
+        using var drain = new ShutdownDrain(lifetime, Microsoft.Extensions.Options.Options.Create(
+            new BatchingOptions { DrainTimeout = TimeSpan.FromSeconds(8) }), clock);
+        TimeSpan Budget() => drain.DisposalBudget(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
+
+        Assert.Equal(TimeSpan.FromSeconds(5), Budget()); // no shutdown yet (a disposal outside one): the cap
+        clock.Advance(TimeSpan.FromSeconds(100));         // time before SIGTERM does not count
+        lifetime.StopApplication();                        // SIGTERM
+        Assert.Equal(TimeSpan.FromSeconds(5), Budget());  // 8 s left, capped
+        clock.Advance(TimeSpan.FromSeconds(5.5));
+        Assert.Equal(TimeSpan.FromSeconds(2.5), Budget()); // what is left
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(TimeSpan.FromSeconds(1), Budget());  // 0.5 s left: the floor
+        clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(TimeSpan.FromSeconds(1), Budget());  // past the drain time: the floor
+    }
+
+    [Fact]
+    public async Task ThreadsBusyPastTheDrainTimeAreAbandonedAndStillFinishCleanly()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var lifetime = new BatchTestRig.TestLifetime();
+        var options = Microsoft.Extensions.Options.Options.Create(
+            new BatchingOptions { DrainTimeout = TimeSpan.FromSeconds(2), MaxConcurrentPreparations = 2 });
+        using var drain = new ShutdownDrain(lifetime, options, clock);
+        var preparation = new PainService.Api.Vision.PreparationThreads(options, drain);
+        var inference = new InferenceThread(drain);
+        using var gate = new ManualResetEventSlim(false);
+        using var entered = new CountdownEvent(3);
+        var prepared = Enumerable.Range(0, 2).Select(i => preparation.RunAsync(() => { entered.Signal(); gate.Wait(); return i; },
+            CancellationToken.None)).ToArray();
+        var forward = inference.RunAsync(() => { entered.Signal(); gate.Wait(); return 9; });
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(30))); // both preparation threads and the inference thread are busy
+        lifetime.StopApplication();
+        clock.Advance(TimeSpan.FromSeconds(3)); // the drain time is over
+
+        preparation.Dispose(); // each waits its floor (1 s), not its cap (30 s / 5 s): the process may exit
+        inference.Dispose();
+
+        Assert.False(prepared.Any(p => p.IsCompleted) || forward.IsCompleted); // they were abandoned, still busy
+        gate.Set();
+        // Abandoned, not broken: the work finishes and the threads end their loops without an exception.
+        Assert.Equal([0, 1], (await Task.WhenAll(prepared).WaitAsync(TimeSpan.FromSeconds(30))).Order());
+        Assert.Equal(9, await forward.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
 }
