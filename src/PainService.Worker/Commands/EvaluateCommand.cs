@@ -45,13 +45,10 @@ internal static class EvaluateCommand
             }
             var p = parse.GetValue(predictions) ?? throw new ArgumentException("--predictions is required (with --labels)");
             var l = parse.GetValue(labels) ?? throw new ArgumentException("--labels is required (with --predictions)");
-            var (actual, predicted, resolved) = PredictionFiles.Read(p.FullName, l.FullName, parse.GetValue(scheme));
-            var metrics = PainMetrics.Compute(ConfusionMatrix.FromLabels(actual, predicted, resolved.ClassCount()), resolved.Labels());
             var outDir = parse.GetValue(output)!.FullName;
-            EvaluationReport.Write(outDir, metrics, resolved.ToString(),
-                new Dictionary<string, string> { ["predictions"] = p.FullName, ["labels"] = l.FullName });
+            var fromFiles = PredictionFiles.Evaluate(p.FullName, l.FullName, parse.GetValue(scheme), outDir);
             Console.WriteLine(FormattableString.Invariant(
-                $"evaluate: N={actual.Length} macro-F1 {100 * metrics.Macro.F1:0.00} accuracy {100 * metrics.Accuracy:0.00} → {outDir}"));
+                $"evaluate: N={fromFiles.N} macro-F1 {100 * fromFiles.Macro.F1:0.00} accuracy {100 * fromFiles.Accuracy:0.00} → {outDir}"));
             return 0;
         }));
         return command;

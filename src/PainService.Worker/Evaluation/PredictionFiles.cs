@@ -17,6 +17,15 @@ public static class PredictionFiles
         _ => throw new DatasetFormatException(file, null, $"{width} columns: expected 2, 3 or 4 one-hot columns (or 1 raw PSPI column with --scheme)"),
     };
 
+    /// <summary>Reads the two files and writes the report (report.json, report.md, confusion PNG) to <paramref name="outDir"/>.</summary>
+    public static ReportDocument Evaluate(string predictionsFile, string labelsFile, PainScheme? scheme, string outDir)
+    {
+        var (actual, predicted, resolved) = Read(predictionsFile, labelsFile, scheme);
+        var metrics = PainMetrics.Compute(ConfusionMatrix.FromLabels(actual, predicted, resolved.ClassCount()), resolved.Labels());
+        return EvaluationReport.Write(outDir, metrics, resolved.ToString(),
+            new Dictionary<string, string> { ["predictions"] = predictionsFile, ["labels"] = labelsFile });
+    }
+
     public static (int[] Actual, int[] Predicted, PainScheme Scheme) Read(string predictionsFile, string labelsFile, PainScheme? scheme)
     {
         var labels = NumericTable.Read(labelsFile);

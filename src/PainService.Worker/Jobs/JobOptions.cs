@@ -18,7 +18,7 @@ public sealed class JobOptions
     [
         "lists", "scheme", "preset", "epochs", "stopAfter", "batchSize", "lr", "weightDecay", "seed", "crop", "flip", "jitter",
         "validationFraction", "init", "temperatureScaling", "evaluateTest", "keepNoAu", "dropFraction", "dropMaxPspi", "frameList",
-        "licenceNote", "threads", "checkpoint", "split", "legacyCopyBug", "device", "weights",
+        "licenceNote", "threads", "checkpoint", "split", "legacyCopyBug", "device", "weights", "predictions", "labels",
     ];
 
     private readonly JsonObject _values;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PainService.Jobs;
+using PainService.Model;
 using PainService.Worker.Evaluation;
 using PainService.Worker.Progress;
 using PainService.Worker.Training;
@@ -59,7 +60,17 @@ public sealed class JobRunner(IJobStore store, string workDirectory, string devi
 
     private JobOutcome Evaluate(JobRecord job, JobOptions options, string folder, JobProgress progress, CancellationToken cancellationToken)
     {
-        var checkpoint = ResolveCheckpoint(options.Get<string?>("checkpoint", null) ?? throw new ArgumentException("an evaluate job needs options.checkpoint"));
+        if (options.Get<string?>("predictions", null) is { } predictions)
+        {
+            // The authors' one-hot line files, as `evaluate --predictions P --labels L`; relative paths are under the dataset.
+            var labels = options.Get<string?>("labels", null) ?? throw new ArgumentException("an evaluate job with options.predictions needs options.labels");
+            var fromFiles = PredictionFiles.Evaluate(Path.Combine(job.Dataset, predictions), Path.Combine(job.Dataset, labels),
+                options.Get<PainScheme?>("scheme", null), folder);
+            progress.Report(1.0);
+            return new JobOutcome(folder, CheckpointEvaluation.Summary(fromFiles), $"evaluated: macro-F1 {100 * fromFiles.Macro.F1:0.00}");
+        }
+        var checkpoint = ResolveCheckpoint(options.Get<string?>("checkpoint", null)
+            ?? throw new ArgumentException("an evaluate job needs options.checkpoint (or options.predictions and options.labels)"));
         var report = CheckpointEvaluation.Run(checkpoint, job.Dataset, job.Fold, options.Get("lists", "list"), folder, options.Split,
             progress: new TrainingProgress(TextWriter.Null, false) { OnUpdate = (_, f, _) => progress.Report(f) }, cancellationToken: cancellationToken,
             device: options.Get("device", device));
