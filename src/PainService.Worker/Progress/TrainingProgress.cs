@@ -84,6 +84,6 @@ public sealed class TrainingProgress
         var eta = _done == 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(_clock.Elapsed.TotalSeconds * (_total - _done) / _done);
         var drawn = bar ? "[" + new string('#', (int)(fraction * 24)).PadRight(24, '.') + "] " : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{_phase} {drawn}{_done}/{_total} ({100 * fraction:0}%) loss {MeanLoss:0.0000} {ImagesPerSecond:0.0} img/s ETA {eta:hh\\:mm\\:ss}");
+            $"{_phase} {drawn}{_done}/{_total} ({100 * fraction:0}%){(_lossCount == 0 ? "" : $" loss {MeanLoss:0.0000}")} {ImagesPerSecond:0.0} img/s ETA {eta:hh\\:mm\\:ss}");
     }
 }

@@ -41,4 +41,20 @@ public sealed class TrainingProgressTests
 
         Assert.StartsWith("\rsft [############............] 1/2 (50%) loss 0.5000", output.ToString());
     }
+
+    [Fact]
+    public void APhaseWithoutLossesPrintsNoLoss()
+    {
+        var output = new StringWriter();
+        var progress = new TrainingProgress(output, live: false);
+
+        progress.Start("predict 240 frames", 2);
+        progress.Step(8);
+        progress.Step(8);
+        progress.Finish();
+
+        Assert.StartsWith("predict 240 frames 2/2 (100%) ", output.ToString());
+        Assert.DoesNotContain("loss", output.ToString());
+        Assert.True(double.IsNaN(progress.MeanLoss));
+    }
 }
