@@ -18,12 +18,7 @@ public sealed class EvaluatePredictionFilesJobTests : IDisposable
         _dir.Dispose();
     }
 
-    private JobStoreOptions Options => new()
-    {
-        ConnectionString = $"Data Source={_dir.Combine("jobs.db")}",
-        WorkDirectory = _dir.Combine("work"),
-        PollInterval = TimeSpan.FromMilliseconds(100),
-    };
+    private JobStoreOptions Options => TestJobStore.Options(_dir);
 
     [Fact]
     public async Task PaperPredictionFilesGiveTableTwoAsJobMetrics()
@@ -34,8 +29,7 @@ public sealed class EvaluatePredictionFilesJobTests : IDisposable
         var rows = (from a in Enumerable.Range(0, 3) from p in Enumerable.Range(0, 3) from n in Enumerable.Range(0, (int)paper[a][p]) select (a, p)).ToList();
         File.WriteAllLines(Path.Combine(data, "pred.txt"), rows.Select(r => OneHot(r.p)));
         File.WriteAllLines(Path.Combine(data, "labels.txt"), rows.Select(r => OneHot(r.a)));
-        var store = JobStoreOptions.CreateStore(Options);
-        await store.InitializeAsync();
+        var store = await TestJobStore.CreateAsync(Options);
         var job = await store.SubmitAsync(new JobSubmission(JobKind.Evaluate, data, 1,
             new JsonObject { ["predictions"] = "pred.txt", ["labels"] = "labels.txt" }.ToJsonString()));
 
@@ -57,8 +51,7 @@ public sealed class EvaluatePredictionFilesJobTests : IDisposable
     [Fact]
     public async Task PredictionsWithoutLabelsFailTheJobWithAClearMessage()
     {
-        var store = JobStoreOptions.CreateStore(Options);
-        await store.InitializeAsync();
+        var store = await TestJobStore.CreateAsync(Options);
         var job = await store.SubmitAsync(new JobSubmission(JobKind.Evaluate, _dir.Path, 1, new JsonObject { ["predictions"] = "pred.txt" }.ToJsonString()));
 
         await new JobWorker(store, Options, "w1", TextWriter.Null).RunAsync(exitWhenIdle: true, null, CancellationToken.None);

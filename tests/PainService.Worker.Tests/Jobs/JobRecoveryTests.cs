@@ -26,21 +26,9 @@ public sealed class JobRecoveryTests : IDisposable
         _dir.Dispose();
     }
 
-    private JobStoreOptions Options => new()
-    {
-        ConnectionString = $"Data Source={_dir.Combine("jobs.db")}",
-        WorkDirectory = _dir.Combine("work"),
-        PollInterval = TimeSpan.FromMilliseconds(100),
-        HeartbeatInterval = TimeSpan.FromMilliseconds(200),
-        StaleAfter = TimeSpan.FromSeconds(2),
-    };
+    private JobStoreOptions Options => TestJobStore.Options(_dir);
 
-    private async Task<IJobStore> StoreAsync()
-    {
-        var store = JobStoreOptions.CreateStore(Options);
-        await store.InitializeAsync();
-        return store;
-    }
+    private Task<IJobStore> StoreAsync() => TestJobStore.CreateAsync(Options);
 
     [Fact]
     public async Task JobOfAKilledWorkerIsReclaimedAndResumedFromItsLastEpoch()

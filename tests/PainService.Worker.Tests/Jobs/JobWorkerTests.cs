@@ -20,21 +20,9 @@ public sealed class JobWorkerTests : IDisposable
         _dir.Dispose();
     }
 
-    private JobStoreOptions Options => new()
-    {
-        ConnectionString = $"Data Source={_dir.Combine("jobs.db")}",
-        WorkDirectory = _dir.Combine("work"),
-        PollInterval = TimeSpan.FromMilliseconds(100),
-        HeartbeatInterval = TimeSpan.FromMilliseconds(200),
-        StaleAfter = TimeSpan.FromSeconds(2),
-    };
+    private JobStoreOptions Options => TestJobStore.Options(_dir);
 
-    private async Task<IJobStore> StoreAsync()
-    {
-        var store = JobStoreOptions.CreateStore(Options);
-        await store.InitializeAsync();
-        return store;
-    }
+    private Task<IJobStore> StoreAsync() => TestJobStore.CreateAsync(Options);
 
     /// <summary>
     /// A model that answers <paramref name="answer"/> for every frame: the final fc's weights are zero and its bias

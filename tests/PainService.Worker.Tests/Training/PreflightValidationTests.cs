@@ -5,6 +5,8 @@ using PainService.Worker.Progress;
 using PainService.Worker.Tests.Commands;
 using PainService.Worker.Training;
 
+using PainService.Worker.Tests.Jobs;
+
 namespace PainService.Worker.Tests.Training;
 
 /// <summary>
@@ -66,16 +68,8 @@ public sealed class PreflightValidationTests : IDisposable
     public async Task ATrainJobWithABrokenTestListFailsAtOnceAsAUserError()
     {
         var (data, list, missing) = DatasetWithATestImageMissing();
-        var options = new JobStoreOptions
-        {
-            ConnectionString = $"Data Source={_dir.Combine("jobs.db")}",
-            WorkDirectory = _dir.Combine("work"),
-            PollInterval = TimeSpan.FromMilliseconds(100),
-            HeartbeatInterval = TimeSpan.FromMilliseconds(200),
-            StaleAfter = TimeSpan.FromSeconds(2),
-        };
-        var store = JobStoreOptions.CreateStore(options);
-        await store.InitializeAsync();
+        var options = TestJobStore.Options(_dir);
+        var store = await TestJobStore.CreateAsync(options);
         // The train job evaluates the test fold by default (evaluateTest true).
         var jobOptions = TinyDataset.TrainJobOptions(epochs: 1).Replace("\"evaluateTest\":false", "\"evaluateTest\":true");
         Assert.Contains("\"evaluateTest\":true", jobOptions);

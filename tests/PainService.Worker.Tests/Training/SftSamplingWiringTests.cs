@@ -6,6 +6,8 @@ using PainService.Worker.Jobs;
 using PainService.Worker.Tests.Commands;
 using PainService.Worker.Training;
 
+using PainService.Worker.Tests.Jobs;
+
 namespace PainService.Worker.Tests.Training;
 
 /// <summary>
@@ -127,16 +129,8 @@ public sealed class SftSamplingWiringTests : IDisposable
         var wanted = Enumerable.Range(0, portion.Count).Where(i => ActiveAu(portion.AuLabels![i])).Select(i => portion.ImagePaths[i]).ToArray();
         var list = _dir.Combine("frames.txt");
         File.WriteAllLines(list, wanted);
-        var options = new JobStoreOptions
-        {
-            ConnectionString = $"Data Source={_dir.Combine("jobs.db")}",
-            WorkDirectory = _dir.Combine("work"),
-            PollInterval = TimeSpan.FromMilliseconds(100),
-            HeartbeatInterval = TimeSpan.FromMilliseconds(200),
-            StaleAfter = TimeSpan.FromSeconds(30),
-        };
-        var store = JobStoreOptions.CreateStore(options);
-        await store.InitializeAsync();
+        var options = TestJobStore.Options(_dir, staleAfter: TimeSpan.FromSeconds(30));
+        var store = await TestJobStore.CreateAsync(options);
         var jobOptions = new JsonObject
         {
             ["preset"] = "ci", ["epochs"] = 1, ["batchSize"] = 8, ["lr"] = 1e-3, ["validationFraction"] = ValidationFraction, ["threads"] = 1, ["frameList"] = list,
