@@ -65,11 +65,7 @@ public static class PainModelFactory
         return new TorchPainPredictor(net, descriptor, device, options.IntraOpThreads);
     }
 
-    /// <summary>
-    /// Reads a checkpoint, turning the reader's many failure types on damaged bytes (zip, pickle, libtorch errors)
-    /// into one clear message naming the file. I/O errors pass unchanged: a model store may be briefly absent, and
-    /// the caller retries those.
-    /// </summary>
+    /// <summary>The checkpoint's calibration temperature; an unusable value fails the load naming the file.</summary>
     private static double TemperatureOf(CheckpointManifest manifest, string path)
     {
         try
@@ -82,6 +78,11 @@ public static class PainModelFactory
         }
     }
 
+    /// <summary>
+    /// Reads a checkpoint, turning the reader's many failure types on damaged bytes (zip, pickle, libtorch errors)
+    /// into one clear message naming the file. I/O errors pass unchanged: a model store may be briefly absent, and
+    /// the caller retries those.
+    /// </summary>
     private static (GraphAuPainNet Net, CheckpointManifest Manifest) LoadCheckpointFile(string path)
     {
         try

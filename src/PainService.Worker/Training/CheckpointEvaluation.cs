@@ -6,6 +6,7 @@ using PainService.Worker.Datasets;
 using PainService.Worker.Evaluation;
 using PainService.Worker.Progress;
 using TorchSharp;
+using PainService.Model.Inference;
 
 namespace PainService.Worker.Training;
 
@@ -42,8 +43,8 @@ public static class CheckpointEvaluation
                 ["subjects"] = string.Join(", ", data.Subjects),
             };
             source["device"] = TrainingDevice.Name(target);
-            if (manifest.Metadata["temperature"] is JsonValue t)
-                source["temperature"] = t.ToString();
+            if (manifest.Metadata[Calibration.MetadataKey] is JsonValue t)
+                source[Calibration.MetadataKey] = t.ToString();
             var document = EvaluationReport.Write(output, metrics, manifest.Scheme.ToString(), source, history);
             var classes = manifest.Scheme.ClassCount();
             AtomicFile.WriteText(Path.Combine(output, PredictionsFile),

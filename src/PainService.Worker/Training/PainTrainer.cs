@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PainService.Model;
+using PainService.Model.Inference;
 using PainService.Model.Checkpoints;
 using PainService.Model.Training;
 using PainService.Worker.Datasets;
@@ -103,7 +104,7 @@ public sealed class PainTrainer : Trainer
     {
         var logits = ValidationLogits(cancellationToken);
         var actual = ValidationData.PainClasses!;
-        var loss = logits.Select((z, i) => -ClassWeights[actual[i]] * Math.Log(Math.Max(Softmax(z)[actual[i]], 1e-8))).Average();
+        var loss = logits.Select((z, i) => -ClassWeights[actual[i]] * Math.Log(Math.Max(Calibration.Probabilities(z)[actual[i]], 1e-8))).Average();
         var metrics = PainMetrics.Compute(
             ConfusionMatrix.FromLabels(actual, logits.Select(ConfusionMatrix.ArgMax).ToList(), Options.Scheme.ClassCount()), Options.Scheme.Labels());
         var json = new JsonObject
@@ -124,14 +125,6 @@ public sealed class PainTrainer : Trainer
         ["classWeights"] = JsonSerializer.SerializeToNode(ClassWeights),
         ["history"] = JsonSerializer.SerializeToNode(state.History, EvaluationReport.Json),
     };
-
-    internal static double[] Softmax(float[] z)
-    {
-        var max = z.Max();
-        var e = z.Select(v => Math.Exp(v - max)).ToArray();
-        var sum = e.Sum();
-        return e.Select(v => v / sum).ToArray();
-    }
 
     public override void Dispose()
     {

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using PainService.Model.Checkpoints;
 using PainService.Worker.Datasets;
 using PainService.Worker.Progress;
+using PainService.Model.Inference;
 
 namespace PainService.Worker.Training;
 
@@ -41,7 +42,7 @@ public static class PainTrainingRun
             var after = TemperatureScaling.Nll(logits, labels, t);
             CheckpointRewriter.UpdateMetadata(best, m =>
             {
-                m["temperature"] = t;
+                m[Calibration.MetadataKey] = t;
                 m["calibration"] = new JsonObject { ["method"] = "temperature scaling on the validation split", ["nllBefore"] = before, ["nllAfter"] = after };
             });
             Console.WriteLine(FormattableString.Invariant($"train: temperature {t:0.000} (validation NLL {before:0.0000} → {after:0.0000})"));
