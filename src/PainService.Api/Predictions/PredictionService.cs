@@ -161,9 +161,9 @@ public sealed partial class PredictionService(
     /// <summary>
     /// Queues one model input and waits for its own result, at most the request timeout. Throws
     /// <see cref="InputSizeChangedException"/> when the model serving at batch time expects another size than
-    /// <paramref name="inputSize"/> (null: unchecked).
+    /// <paramref name="inputSize"/>.
     /// </summary>
-    public async Task<BatchedResult> EnqueueAsync(float[] input, int? inputSize, DateTimeOffset deadline,
+    private async Task<BatchedResult> EnqueueAsync(float[] input, int inputSize, DateTimeOffset deadline,
         CancellationToken cancellation)
     {
         var pending = new PendingPrediction(input, time.GetTimestamp(), deadline, cancellation, inputSize);
