@@ -32,11 +32,11 @@ public static class SuppliedWeights
     public const double RelativeTolerance = 1e-3;
 
     /// <summary>The file's weights, or null when it does not exist; anything malformed is a <see cref="DatasetFormatException"/>.</summary>
-    public static double[]? Read(string file, IReadOnlyList<string> names, string what)
+    public static double[]? Read(string file, IReadOnlyList<string> names, string what) =>
+        File.Exists(file) ? Validate(file, NumericTable.Read(file), names, what) : null;
+
+    private static double[] Validate(string file, double[][] rows, IReadOnlyList<string> names, string what)
     {
-        if (!File.Exists(file))
-            return null;
-        var rows = NumericTable.Read(file);
         if (rows.Length != 1)
             throw new DatasetFormatException(file, 2, $"expected one row of {names.Count} {what} weights, found {rows.Length} rows");
         if (rows[0].Length != names.Count)
@@ -63,7 +63,7 @@ public static class SuppliedWeights
         if (rows.Length == 1 && rows[0].Length != scheme.ClassCount() && File.Exists(oneHot)
             && NumericTable.Read(oneHot)[0].Length is var width && width == rows[0].Length)
             return (null, $"it has {width} weights for the {width}-column one-hot labels of this folder, while the {scheme} scheme has {scheme.ClassCount()} classes (derived from raw PSPI)");
-        return (Read(file, scheme.Labels(), "class"), null);
+        return (Validate(file, rows, scheme.Labels(), "class"), null);
     }
 
     /// <param name="stage">Log prefix (<c>sft</c>, <c>train</c>).</param>
