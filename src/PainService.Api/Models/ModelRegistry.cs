@@ -50,17 +50,20 @@ public sealed partial class ModelRegistry(IOptions<ModelRegistryOptions> options
 
     private ModelEntry? Read(string path)
     {
-        var info = new FileInfo(path);
+        // One look at the file's size and time, used for the cache key and the fallback date; Length throws for a
+        // file deleted since the folder was enumerated.
+        (long Length, DateTime Written) stamp;
         try
         {
-            // Length throws FileNotFoundException for a file deleted since the folder was enumerated.
-            if (_cache.TryGetValue(path, out var cached) && cached.Length == info.Length && cached.Written == info.LastWriteTimeUtc)
-                return cached.Entry;
+            var info = new FileInfo(path);
+            stamp = (info.Length, info.LastWriteTimeUtc);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return Vanished(path);
         }
+        if (_cache.TryGetValue(path, out var cached) && (cached.Length, cached.Written) == stamp)
+            return cached.Entry;
         ModelEntry? entry = null;
         try
         {
@@ -71,7 +74,7 @@ public sealed partial class ModelRegistry(IOptions<ModelRegistryOptions> options
                 throw new InvalidDataException($"it holds a {manifest.Model} model, not the pain model");
             var created = manifest.Metadata["created"] is JsonValue v && v.TryGetValue<DateTimeOffset>(out var c)
                 ? c
-                : new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero);
+                : new DateTimeOffset(stamp.Written, TimeSpan.Zero);
             entry = new ModelEntry(manifest.Name, manifest.Version, NativeCheckpoint.Sha256OfFile(path), manifest.Trained,
                 manifest.Scheme, created, manifest.Metadata, path);
         }
@@ -83,14 +86,7 @@ public sealed partial class ModelRegistry(IOptions<ModelRegistryOptions> options
         {
             LogUnreadable(logger, Path.GetFileName(path), e.Message);
         }
-        try
-        {
-            _cache[path] = (info.Length, info.LastWriteTimeUtc, entry);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return Vanished(path); // deleted right after it was read: listed next time only if it comes back
-        }
+        _cache[path] = (stamp.Length, stamp.Written, entry);
         return entry;
     }
 
