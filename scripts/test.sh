@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+# One malloc arena from the first thread on, as the service is launched (Dockerfile, scripts/run.sh): the memory
+# tests measure the service's own settings (see NativeMemoryTuning).
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"
 # The job-store tests run against a real, throwaway PostgreSQL (stopped on exit); without it they are skipped.
 if [ -z "${PAINSERVICE_TEST_POSTGRES:-}" ]; then
   pgdir=$(mktemp -d /tmp/painservice-pg.XXXXXX)

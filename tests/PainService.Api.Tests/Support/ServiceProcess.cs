@@ -72,9 +72,11 @@ public sealed class ServiceProcess : IAsyncDisposable
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add($"http://127.0.0.1:{port}");
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        // As the shipped image runs it (Dockerfile): passive OpenMP threads, workstation GC.
+        // As the shipped image and scripts/run.sh run it (Dockerfile): passive OpenMP threads, workstation GC, one
+        // malloc arena from the first thread on (mallopt at start-up cannot merge arenas created before it).
         info.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
         info.Environment["DOTNET_gcServer"] = "0";
+        info.Environment["MALLOC_ARENA_MAX"] = "1";
         info.Environment["Model__AllowUntrained"] = "true";
         info.Environment["Model__Device"] = "cpu";
         info.Environment["Auth__ApiKeys__0__Name"] = "process-test";
