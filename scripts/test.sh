@@ -28,6 +28,8 @@ set +e
 dotnet test PainService.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
+# Name every failed test again just above the closing line, so the tail of a long CI log says which one broke.
+grep -E '^ +Failed [A-Za-z_][A-Za-z0-9_.]+' "$log" | sed -E 's/^ +Failed /failed test: /' | sort -u || true
 # Sum the per-assembly summaries that dotnet test prints at normal verbosity:
 #   "Total tests: 91" / "     Passed: 90" / "     Failed: 1" / "    Skipped: 0" / " Total time: ..."
 awk -v rc="$rc" '
