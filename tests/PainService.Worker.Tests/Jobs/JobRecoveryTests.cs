@@ -16,6 +16,7 @@ namespace PainService.Worker.Tests.Jobs;
 /// checkpoint — proven by what it reports first, by the untouched files of the kept epochs, and by losses equal to an
 /// uninterrupted run's.
 /// </summary>
+[Collection(nameof(ProcessWideTorchState))]
 public sealed class JobRecoveryTests : IDisposable
 {
     private readonly TempDirectory _dir = new();

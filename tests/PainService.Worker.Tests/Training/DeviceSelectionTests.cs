@@ -18,6 +18,7 @@ namespace PainService.Worker.Tests.Training;
 /// with shapes and no data. A training step that runs entirely on it proves that no CPU tensor is left behind in the
 /// model, the batch, the labels or the loss weights — the mistake that would break a CUDA run.
 /// </summary>
+[Collection(nameof(ProcessWideTorchState))]
 public sealed class DeviceSelectionTests : IDisposable
 {
     private static readonly Device Meta = torch.device("meta");

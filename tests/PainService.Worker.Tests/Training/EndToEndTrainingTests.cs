@@ -12,6 +12,7 @@ namespace PainService.Worker.Tests.Training;
 /// the pain model clearly learns (test-fold macro-F1 far above the ≈ 0.33 of guessing and the ≈ 0.28 of always
 /// answering "no pain"). The test fold is only read by the final evaluate.
 /// </summary>
+[Collection(nameof(ProcessWideTorchState))]
 public sealed class EndToEndTrainingTests(ITestOutputHelper output) : IDisposable
 {
     private readonly TempDirectory _dir = new();
