@@ -1,3 +1,4 @@
+using PainService.Model.Normalization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -15,11 +16,11 @@ internal sealed class Bottleneck : Module<Tensor, Tensor>
     public const int Expansion = 4;
 
     internal readonly Conv2d conv1;
-    internal readonly BatchNorm2d bn1;
+    internal readonly GcSafeBatchNorm bn1;
     internal readonly Conv2d conv2;
-    internal readonly BatchNorm2d bn2;
+    internal readonly GcSafeBatchNorm bn2;
     internal readonly Conv2d conv3;
-    internal readonly BatchNorm2d bn3;
+    internal readonly GcSafeBatchNorm bn3;
     internal readonly Sequential? downsample;
     private FusedConvBn[]? _fused;   // conv1+bn1, conv2+bn2, conv3+bn3[, downsample]
     private readonly long _stride;
@@ -29,13 +30,13 @@ internal sealed class Bottleneck : Module<Tensor, Tensor>
         var outplanes = planes * Expansion;
         _stride = stride;
         conv1 = Conv2d(inplanes, planes, kernel_size: 1, bias: false);
-        bn1 = BatchNorm2d(planes);
+        bn1 = GcSafeBatchNorm.TwoD(planes);
         conv2 = Conv2d(planes, planes, kernel_size: 3, stride: stride, padding: 1, bias: false);
-        bn2 = BatchNorm2d(planes);
+        bn2 = GcSafeBatchNorm.TwoD(planes);
         conv3 = Conv2d(planes, outplanes, kernel_size: 1, bias: false);
-        bn3 = BatchNorm2d(outplanes);
+        bn3 = GcSafeBatchNorm.TwoD(outplanes);
         if (stride != 1 || inplanes != outplanes)
-            downsample = Sequential(Conv2d(inplanes, outplanes, kernel_size: 1, stride: stride, bias: false), BatchNorm2d(outplanes));
+            downsample = Sequential(Conv2d(inplanes, outplanes, kernel_size: 1, stride: stride, bias: false), GcSafeBatchNorm.TwoD(outplanes));
         RegisterComponents();
     }
 
@@ -47,7 +48,7 @@ internal sealed class Bottleneck : Module<Tensor, Tensor>
             new FusedConvBn(conv1, bn1, 1, 0),
             new FusedConvBn(conv2, bn2, _stride, 1),
             new FusedConvBn(conv3, bn3, 1, 0),
-        }.Concat(downsample is null ? [] : [new FusedConvBn((Conv2d)downsample[0], (BatchNorm2d)downsample[1], _stride, 0)]).ToArray();
+        }.Concat(downsample is null ? [] : [new FusedConvBn((Conv2d)downsample[0], (GcSafeBatchNorm)downsample[1], _stride, 0)]).ToArray();
     }
 
     public override Tensor forward(Tensor x)
@@ -60,12 +61,12 @@ internal sealed class Bottleneck : Module<Tensor, Tensor>
         using var b = ConvBn(conv2, bn2, a).relu_();          // (B, planes, H/s, W/s)
         var outp = ConvBn(conv3, bn3, b);                     // (B, 4·planes, H/s, W/s)
         if (downsample is null)
-            return outp.add_(x).relu_();
+            return outp.add_(x, HeldScalars.One).relu_();
         using var identity = downsample.call(x);
-        return outp.add_(identity).relu_();
+        return outp.add_(identity, HeldScalars.One).relu_();
     }
 
-    internal static Tensor ConvBn(Conv2d conv, BatchNorm2d bn, Tensor x)
+    internal static Tensor ConvBn(Conv2d conv, GcSafeBatchNorm bn, Tensor x)
     {
         using var c = conv.call(x);
         return bn.call(c);
@@ -79,9 +80,9 @@ internal sealed class Bottleneck : Module<Tensor, Tensor>
         using var b = _fused[1].Forward(a).relu_();
         var outp = _fused[2].Forward(b);
         if (_fused.Length == 3)
-            return outp.add_(x).relu_();
+            return outp.add_(x, HeldScalars.One).relu_();
         using var identity = _fused[3].Forward(x);
-        return outp.add_(identity).relu_();
+        return outp.add_(identity, HeldScalars.One).relu_();
     }
 
     protected override void Dispose(bool disposing)

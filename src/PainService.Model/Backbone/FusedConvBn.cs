@@ -1,3 +1,4 @@
+using PainService.Model.Normalization;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -14,11 +15,11 @@ internal sealed class FusedConvBn : IDisposable
     private readonly long[] _stride;
     private readonly long[] _padding;
 
-    public FusedConvBn(Conv2d conv, BatchNorm2d bn, long stride, long padding)
+    public FusedConvBn(Conv2d conv, GcSafeBatchNorm bn, long stride, long padding)
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        var scale = bn.weight!.div((bn.running_var! + bn.eps).sqrt());                 // (C_out)
+        var scale = bn.weight!.div(bn.running_var!.add(HeldScalars.Of(bn.eps), HeldScalars.One).sqrt());                 // (C_out)
         _weight = conv.weight.mul(scale.view(-1, 1, 1, 1)).contiguous().MoveToOuterDisposeScope();
         _bias = (bn.bias! - bn.running_mean! * scale).MoveToOuterDisposeScope();
         _stride = [stride, stride];

@@ -1,3 +1,4 @@
+using PainService.Model.Normalization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -14,7 +15,7 @@ internal sealed class ResNet50 : Module<Tensor, Tensor>
     private static readonly int[] BlocksPerStage = [3, 4, 6, 3];
 
     internal readonly Conv2d conv1;
-    internal readonly BatchNorm2d bn1;
+    internal readonly GcSafeBatchNorm bn1;
     internal readonly MaxPool2d maxpool;
     internal readonly Sequential layer1;
     internal readonly Sequential layer2;
@@ -25,7 +26,7 @@ internal sealed class ResNet50 : Module<Tensor, Tensor>
     public ResNet50(int stemWidth = 64) : base("backbone")
     {
         conv1 = Conv2d(3, stemWidth, kernel_size: 7, stride: 2, padding: 3, bias: false);
-        bn1 = BatchNorm2d(stemWidth);
+        bn1 = GcSafeBatchNorm.TwoD(stemWidth);
         maxpool = MaxPool2d(kernel_size: 3, stride: 2, padding: 1);
         long inplanes = stemWidth;
         layer1 = MakeLayer(ref inplanes, stemWidth, BlocksPerStage[0], stride: 1);
@@ -100,7 +101,7 @@ internal sealed class ResNet50 : Module<Tensor, Tensor>
                 case Conv2d conv:
                     init.kaiming_normal_(conv.weight, mode: init.FanInOut.FanOut, nonlinearity: init.NonlinearityType.ReLU);
                     break;
-                case BatchNorm2d bn:
+                case GcSafeBatchNorm bn:
                     init.ones_(bn.weight);
                     init.zeros_(bn.bias);
                     break;

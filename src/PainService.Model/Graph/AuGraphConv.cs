@@ -1,3 +1,4 @@
+using PainService.Model.Normalization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -14,14 +15,14 @@ internal sealed class AuGraphConv : Module<Tensor, Tensor>
 {
     internal readonly Linear U;
     internal readonly Linear V;
-    internal readonly BatchNorm1d bnv;
+    internal readonly GcSafeBatchNorm bnv;
     private readonly int _neighbors;
 
     public AuGraphConv(long nodeDim, long nodeCount, int neighbors) : base("gnn")
     {
         U = Linear(nodeDim, nodeDim);
         V = Linear(nodeDim, nodeDim);
-        bnv = BatchNorm1d(nodeCount);
+        bnv = GcSafeBatchNorm.OneD(nodeCount);
         _neighbors = neighbors;
         RegisterComponents();
         using var _ = no_grad();
@@ -36,8 +37,8 @@ internal sealed class AuGraphConv : Module<Tensor, Tensor>
         using var messages = V.call(nodes);                       // (B, J, D)
         using var aggregate = bmm(graph.Normalized, messages);    // (B, J, D)
         using var self = U.call(nodes);
-        var update = bnv.call(aggregate.add_(self));             // BN over the node axis
-        return (update.add_(nodes).relu_(), graph);               // in place: update is the result
+        var update = bnv.call(aggregate.add_(self, HeldScalars.One));             // BN over the node axis
+        return (update.add_(nodes, HeldScalars.One).relu_(), graph);               // in place: update is the result
     }
 
     public override Tensor forward(Tensor nodes)
@@ -88,7 +89,7 @@ public sealed class AuGraph : IDisposable
     public static Tensor Normalize(Tensor adjacency)
     {
         using var degrees = adjacency.sum(-1);                 // (B, J), ≥ 1 thanks to the diagonal
-        using var inv = degrees.pow(-0.5);
+        using var inv = degrees.pow(HeldScalars.Of(-0.5));
         using var rows = inv.unsqueeze(-1);                    // d_i^-1/2
         using var cols = inv.unsqueeze(-2);                    // d_j^-1/2
         var normalized = adjacency.mul(rows);

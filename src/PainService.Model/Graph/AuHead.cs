@@ -56,7 +56,7 @@ internal sealed class AuHead : Module<Tensor, AuGraphOutput>
     internal static Tensor L2Normalize(Tensor x)
     {
         using var norm = x.norm(-1, true, 2);
-        using var clamped = norm.clamp_min(1e-12);
+        using var clamped = norm.clamp_min(HeldScalars.Of(1e-12));
         return x.div(clamped);
     }
 }

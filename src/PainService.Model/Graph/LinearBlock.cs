@@ -1,3 +1,4 @@
+using PainService.Model.Normalization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,12 +13,12 @@ namespace PainService.Model.Graph;
 internal sealed class LinearBlock : Module<Tensor, Tensor>
 {
     internal readonly Linear fc;
-    internal readonly BatchNorm1d bn;
+    internal readonly GcSafeBatchNorm bn;
 
     public LinearBlock(long inFeatures, long outFeatures) : base(nameof(LinearBlock))
     {
         fc = Linear(inFeatures, outFeatures);
-        bn = BatchNorm1d(outFeatures);
+        bn = GcSafeBatchNorm.OneD(outFeatures);
         RegisterComponents();
         using var _ = no_grad();
         init.normal_(fc.weight, 0.0, Math.Sqrt(2.0 / outFeatures));

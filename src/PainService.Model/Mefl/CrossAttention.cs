@@ -37,7 +37,7 @@ internal sealed class CrossAttention : Module<Tensor, Tensor, Tensor>
         var query = linear_q.call(y);                                    // (…, P, C/2)
         var key = linear_k.call(x);
         var value = linear_v.call(x);                                    // (…, P, C)
-        var dots = matmul(query, key.transpose(-2, -1)).mul_(_scale);    // (…, P, P)
+        var dots = matmul(query, key.transpose(-2, -1)).mul_(HeldScalars.Of(_scale));    // (…, P, P)
         return matmul(dots.softmax(-1), value).MoveToOuterDisposeScope();
     }
 }

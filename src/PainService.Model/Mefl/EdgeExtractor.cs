@@ -1,3 +1,4 @@
+using PainService.Model.Normalization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -14,14 +15,14 @@ internal sealed class EdgeExtractor : Module<Tensor, Tensor, Tensor>
     internal readonly CrossAttention FAM;
     internal readonly CrossAttention ARM;
     internal readonly Linear edge_proj;
-    internal readonly BatchNorm2d bn;
+    internal readonly GcSafeBatchNorm bn;
 
     public EdgeExtractor(long channels, long auCount) : base("edge_extractor")
     {
         FAM = new CrossAttention(nameof(FAM), channels);
         ARM = new CrossAttention(nameof(ARM), channels);
         edge_proj = Linear(channels, channels);
-        bn = BatchNorm2d(auCount * auCount);
+        bn = GcSafeBatchNorm.TwoD(auCount * auCount);
         RegisterComponents();
         using var _ = no_grad();
         init.normal_(edge_proj.weight, 0, Math.Sqrt(2.0 / channels));

@@ -1,3 +1,4 @@
+using PainService.Model.Normalization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -13,7 +14,7 @@ namespace PainService.Model.Mefl;
 internal sealed class GatedGraphConv : Module<Tensor, Tensor, (Tensor Nodes, Tensor Edges)>
 {
     internal readonly Linear U1, V1, A1, B1, E1, U2, V2, A2, B2, E2;
-    internal readonly BatchNorm1d bnv1, bne1, bnv2, bne2;
+    internal readonly GcSafeBatchNorm bnv1, bne1, bnv2, bne2;
     private readonly long _auCount;
 
     public GatedGraphConv(long channels, long auCount) : base("gnn")
@@ -21,10 +22,10 @@ internal sealed class GatedGraphConv : Module<Tensor, Tensor, (Tensor Nodes, Ten
         Linear Make() => Linear(channels, channels, hasBias: false);
         (U1, V1, A1, B1, E1) = (Make(), Make(), Make(), Make(), Make());
         (U2, V2, A2, B2, E2) = (Make(), Make(), Make(), Make(), Make());
-        bnv1 = BatchNorm1d(auCount);
-        bne1 = BatchNorm1d(auCount * auCount);
-        bnv2 = BatchNorm1d(auCount);
-        bne2 = BatchNorm1d(auCount * auCount);
+        bnv1 = GcSafeBatchNorm.OneD(auCount);
+        bne1 = GcSafeBatchNorm.OneD(auCount * auCount);
+        bnv2 = GcSafeBatchNorm.OneD(auCount);
+        bne2 = GcSafeBatchNorm.OneD(auCount * auCount);
         _auCount = auCount;
         RegisterComponents();
         using var _ = no_grad();
@@ -42,7 +43,7 @@ internal sealed class GatedGraphConv : Module<Tensor, Tensor, (Tensor Nodes, Ten
         return (nodes.MoveToOuterDisposeScope(), edges.MoveToOuterDisposeScope());
     }
 
-    private (Tensor Nodes, Tensor Edges) Layer(Tensor x, Tensor edge, Linear u, Linear v, Linear a, Linear bLin, Linear e, BatchNorm1d bnv, BatchNorm1d bne)
+    private (Tensor Nodes, Tensor Edges) Layer(Tensor x, Tensor edge, Linear u, Linear v, Linear a, Linear bLin, Linear e, GcSafeBatchNorm bnv, GcSafeBatchNorm bne)
     {
         var (b, j, c) = (x.shape[0], _auCount, x.shape[2]);
         var fromI = a.call(x).unsqueeze(2).expand(b, j, j, c).reshape(b, j * j, c);    // A·F_i for e = (i, j)
@@ -51,7 +52,7 @@ internal sealed class GatedGraphConv : Module<Tensor, Tensor, (Tensor Nodes, Ten
 
         var gate = edge.sigmoid().view(b, j, j, c).softmax(2);                         // over j, per channel
         var messages = v.call(x).unsqueeze(1);                                         // V·F_j, (B, 1, J, C)
-        var aggregate = (gate * messages).sum(2).div(j);                              // (B, J, C)
+        var aggregate = (gate * messages).sum(2).div(HeldScalars.Of(j));                              // (B, J, C)
         var update = u.call(x) + aggregate;
         return ((x + bnv.call(update)).relu(), edge);
     }

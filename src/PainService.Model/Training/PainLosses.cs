@@ -18,7 +18,7 @@ public static class PainLosses
     public static Tensor WeightedCrossEntropy(Tensor logits, Tensor targets, Tensor classWeights)
     {
         using var scope = NewDisposeScope();
-        var q = logits.softmax(-1).clamp_min(Epsilon);
+        var q = logits.softmax(-1).clamp_min(HeldScalars.Of(Epsilon));
         var perClass = targets.mul(q.log()).neg().mul(classWeights.unsqueeze(0));   // (B, C)
         return perClass.sum(-1).mean().MoveToOuterDisposeScope();
     }
@@ -35,12 +35,12 @@ public static class PainLosses
     public static Tensor WeightedAsymmetricLoss(Tensor scores, Tensor labels, Tensor auWeights)
     {
         using var scope = NewDisposeScope();
-        var known = labels.ge(0).to_type(scores.dtype);                          // (B, J) 1 where the label is known
-        var y = labels.clamp(0, 1).to_type(scores.dtype);
-        var positive = y.mul(scores.clamp_min(Epsilon).log());
-        var negative = (1 - y).mul((1 - scores).clamp_min(Epsilon).log()).mul(scores.detach());
-        var weighted = (positive + negative).mul(auWeights.unsqueeze(0)).mul(known);
-        var count = known.sum().clamp_min(1);
+        var known = labels.ge(HeldScalars.Of(0)).to_type(scores.dtype);           // (B, J) 1 where the label is known
+        var y = labels.clamp(HeldScalars.Of(0), HeldScalars.One).to_type(scores.dtype);
+        var positive = y.mul(scores.clamp_min(HeldScalars.Of(Epsilon)).log());
+        var negative = ones_like(y).sub_(y).mul(ones_like(scores).sub_(scores).clamp_min(HeldScalars.Of(Epsilon)).log()).mul(scores.detach());
+        var weighted = positive.add(negative, HeldScalars.One).mul(auWeights.unsqueeze(0)).mul(known);
+        var count = known.sum().clamp_min(HeldScalars.One);
         return weighted.sum().div(count).neg().MoveToOuterDisposeScope();
     }
 }
