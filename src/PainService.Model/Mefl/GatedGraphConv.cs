@@ -48,12 +48,13 @@ internal sealed class GatedGraphConv : Module<Tensor, Tensor, (Tensor Nodes, Ten
         var (b, j, c) = (x.shape[0], _auCount, x.shape[2]);
         var fromI = a.call(x).unsqueeze(2).expand(b, j, j, c).reshape(b, j * j, c);    // A·F_i for e = (i, j)
         var fromJ = bLin.call(x).unsqueeze(1).expand(b, j, j, c).reshape(b, j * j, c); // B·F_j
-        edge = edge + bne.call(fromI + fromJ + e.call(edge)).relu();                   // (B, J², C)
+        var edgeSum = fromI.add(fromJ, HeldScalars.One).add_(e.call(edge), HeldScalars.One);
+        edge = edge.add(bne.call(edgeSum).relu(), HeldScalars.One);                      // (B, J², C)
 
         var gate = edge.sigmoid().view(b, j, j, c).softmax(2);                         // over j, per channel
         var messages = v.call(x).unsqueeze(1);                                         // V·F_j, (B, 1, J, C)
-        var aggregate = (gate * messages).sum(2).div(HeldScalars.Of(j));                              // (B, J, C)
-        var update = u.call(x) + aggregate;
-        return ((x + bnv.call(update)).relu(), edge);
+        var aggregate = (gate * messages).sum(2).div(HeldScalars.Of(j));               // (B, J, C)
+        var update = u.call(x).add_(aggregate, HeldScalars.One);
+        return (x.add(bnv.call(update), HeldScalars.One).relu(), edge);
     }
 }

@@ -41,7 +41,7 @@ public sealed class GcSafeBatchNorm : BatchNorm
         {
             count.add_(HeldScalars.One, HeldScalars.One);
             if (momentum is null)
-                averagingFactor = 1.0 / count.item<long>(); // cumulative average, as PyTorch does without a momentum
+                averagingFactor = 1.0 / count.item<long>(); // momentum set to null: a cumulative average, as in PyTorch
         }
         var useBatchStatistics = training || (running_mean is null && running_var is null);
         var passRunning = !training || track_running_stats;

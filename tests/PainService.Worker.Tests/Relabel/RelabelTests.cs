@@ -11,6 +11,7 @@ using PainService.Worker.Training;
 
 namespace PainService.Worker.Tests.Relabel;
 
+[Collection(nameof(ProcessWideTorchState))]
 public sealed class RelabelTests : IDisposable
 {
     private readonly TempDirectory _dir = new();

@@ -11,6 +11,7 @@ namespace PainService.Worker.Tests.Training;
 /// model's keys are a subset of the pain model's (state_dict_keys_stage1.tsv: every key "in_pain_model = yes"), so
 /// the report is the pain head alone — the keys state_dict_keys.tsv marks "in_stage1 = no" — and nothing ignored.
 /// </summary>
+[Collection(nameof(ProcessWideTorchState))]
 public sealed class InitFromSftTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
