@@ -4,6 +4,7 @@ using PainService.Model.Training;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
+using GcSafeAdamW = PainService.Model.Training.GcSafe.AdamW;
 
 namespace PainService.Model.Tests;
 
@@ -49,7 +50,7 @@ public sealed class TrainingStepParityTests(ITestOutputHelper output)
 
         var before = net.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
         var schedule = new CosineSchedule(1e-4, Epochs: 8, IterationsPerEpoch: 10);
-        var optimizer = optim.AdamW(net.parameters(), lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 5e-4);
+        var optimizer = new GcSafeAdamW(net.parameters(), lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 5e-4);
         var weights = tensor(setup.GetProperty("class_weight_as_loaded").Doubles().Select(v => (float)v).ToArray());
         var targets = tensor(setup.GetProperty("targets_one_hot").Doubles().Select(v => (float)v).ToArray(), [4, 3]);
 
@@ -137,7 +138,7 @@ public sealed class TrainingStepParityTests(ITestOutputHelper output)
         using var used = nn.Linear(4, 2);
         using var unused = nn.Linear(4, 2);
         var frozen = unused.weight!.detach().clone();
-        var optimizer = optim.AdamW(used.parameters().Concat(unused.parameters()), lr: 0.1, weight_decay: 0.5);
+        var optimizer = new GcSafeAdamW(used.parameters().Concat(unused.parameters()), lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.5);
         optimizer.zero_grad();
         used.call(ones(3, 4)).sum().backward();
         Assert.Null(unused.weight!.grad);

@@ -9,6 +9,7 @@ using PainService.Worker.Progress;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using GcSafeAdamW = PainService.Model.Training.GcSafe.AdamW;
 
 namespace PainService.Worker.Training;
 
@@ -64,7 +65,7 @@ public abstract class Trainer : IDisposable
 
     public TrainingState Run(CancellationToken cancellationToken = default)
     {
-        using var optimizer = optim.AdamW(Model.parameters(), Options.LearningRate, Options.Beta1, Options.Beta2, Options.Eps, Options.WeightDecay);
+        using var optimizer = new GcSafeAdamW(Model.parameters(), Options.LearningRate, Options.Beta1, Options.Beta2, Options.Eps, Options.WeightDecay);
         var state = InitialState();
         if (Options.Resume && Checkpoints.Resume(Model, optimizer, Stage) is { } resumed)
         {
