@@ -104,7 +104,7 @@ public abstract class Trainer : IDisposable
         return state;
     }
 
-    private (double Loss, double LastLr) TrainEpoch(AdamW optimizer, CosineSchedule schedule, int epoch, int iterations, CancellationToken cancellationToken)
+    private (double Loss, double LastLr) TrainEpoch(GcSafeAdamW optimizer, CosineSchedule schedule, int epoch, int iterations, CancellationToken cancellationToken)
     {
         Model.train();
         torch.manual_seed(Batches.Seed(Options.Seed, epoch));

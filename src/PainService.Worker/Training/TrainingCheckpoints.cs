@@ -4,6 +4,7 @@ using PainService.Model.Checkpoints;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using GcSafeAdamW = PainService.Model.Training.GcSafe.AdamW;
 
 namespace PainService.Worker.Training;
 
@@ -25,7 +26,7 @@ public sealed class TrainingCheckpoints(string directory)
 
     public string Epoch(int epoch) => Path.Combine(Directory, $"epoch{epoch}.ckpt");
 
-    public void Save(int epoch, CheckpointManifest manifest, nn.Module model, AdamW optimizer, TrainingState state, bool isBest)
+    public void Save(int epoch, CheckpointManifest manifest, nn.Module model, GcSafeAdamW optimizer, TrainingState state, bool isBest)
     {
         var sections = new Dictionary<string, Action<Stream>>
         {
@@ -45,7 +46,7 @@ public sealed class TrainingCheckpoints(string directory)
     }
 
     /// <summary>Restores weights (strictly), optimizer state and training state from <see cref="Last"/>; null if none.</summary>
-    public TrainingState? Resume(nn.Module model, AdamW optimizer, string stage)
+    public TrainingState? Resume(nn.Module model, GcSafeAdamW optimizer, string stage)
     {
         if (!File.Exists(Last))
             return null;

@@ -7,7 +7,7 @@ namespace PainService.Model.Training.GcSafe;
 /// <summary>
 /// TorchSharp's AdamW — same options, state, state-dict format and update, term for term — except that every number
 /// the step hands to libtorch is a Scalar it holds until the native call has returned. TorchSharp's own step passes
-/// about eight numbers per parameter as temporary Scalars, which a garbage collection may free while libtorch reads
+/// nine numbers per parameter as temporary Scalars, which a garbage collection may free while libtorch reads
 /// them (see <see cref="Normalization.GcSafeBatchNorm"/>, where that killed a training run). It is called AdamW
 /// because TorchSharp writes the optimizer's class name into its state format and refuses another name on load: the
 /// optimizer state in our checkpoints stays interchangeable with TorchSharp's AdamW.
@@ -28,6 +28,7 @@ public sealed class AdamW(IEnumerable<Parameter> parameters, double lr, double b
         using var eps = options.eps!.Value.ToScalar();
         foreach (var parameter in group.Parameters)
         {
+            using var perParameter = NewDisposeScope(); // this parameter's temporaries go now, not at the end of the step
             var grad = parameter.grad;
             if (grad is null)
                 continue; // no gradient, no step: not even weight decay (as TorchSharp and PyTorch)
@@ -36,7 +37,7 @@ public sealed class AdamW(IEnumerable<Parameter> parameters, double lr, double b
             var state = (State)_state[parameter.Handle];
             state.step++;
             using var rootOfBiasCorrection2 = Math.Sqrt(1.0 - Math.Pow(beta2, state.step)).ToScalar();
-            using var negativeStepSize = (0.0 - lr / (1.0 - Math.Pow(beta1, state.step))).ToScalar();
+            using var negativeStepSize = (-(lr / (1.0 - Math.Pow(beta1, state.step)))).ToScalar();
 
             parameter.mul_(decay);
             state.exp_avg.mul_(beta1Scalar).add_(grad, oneMinusBeta1);
