@@ -6,7 +6,8 @@ namespace PainService.Worker.Training;
 /// Architecture presets. <c>paper</c> is the published model (ResNet-50, 512-d nodes, 172 px) and the default;
 /// <c>ci</c> keeps every structural rule (8 AUs, K = 3, one fc_au output per backbone position) but narrows the
 /// backbone 4× and the nodes to 64-d and takes 96-px input (3×3 = 9 positions), so a CPU trains the synthetic set in
-/// minutes; <c>ci172</c> is the same at the paper's 172 px (36 positions).
+/// minutes; <c>ci172</c> takes the paper's 172 px (36 positions) with 64-d nodes and a backbone narrowed 8× (stem
+/// width 8), so the larger input still trains quickly.
 /// </summary>
 public static class ModelPresets
 {

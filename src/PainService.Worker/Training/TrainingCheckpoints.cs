@@ -39,10 +39,12 @@ public sealed class TrainingCheckpoints(string directory)
         };
         var epochFile = Epoch(epoch);
         NativeCheckpoint.Save(epochFile, manifest, model, sections);
-        // Copies are renamed into place, so last/best are always complete files even if the process dies here.
-        AtomicFile.Write(Last, temp => File.Copy(epochFile, temp));
+        // Copies are renamed into place, so last/best are always complete files even if the process dies here. Best
+        // goes first: once last says this epoch is done (and names it best), best.ckpt already holds it; a death in
+        // between only makes the resumed run train this epoch again and write the same best.
         if (isBest)
             AtomicFile.Write(Best, temp => File.Copy(epochFile, temp));
+        AtomicFile.Write(Last, temp => File.Copy(epochFile, temp));
     }
 
     /// <summary>Restores weights (strictly), optimizer state and training state from <see cref="Last"/>; null if none.</summary>

@@ -129,8 +129,19 @@ public sealed class JobWorkerTests : IDisposable
         var job = await store.SubmitAsync(new JobSubmission(JobKind.Train, data, 1, options.ToJsonString()));
 
         var worker = new JobWorker(store, Options, "w1", TextWriter.Null).RunAsync(exitWhenIdle: true, null, CancellationToken.None);
-        while ((await store.GetAsync(job.Id))!.Status != JobStatus.Running)
+        // While it runs, GET /v1/jobs/{id} shows progress and the metrics of the epochs done so far (heartbeats).
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        JobRecord running;
+        while ((running = (await store.GetAsync(job.Id))!) is not { Status: JobStatus.Running, Progress: > 0, Metrics: not null }
+               || JsonNode.Parse(running.Metrics!)!["epochsDone"]!.GetValue<int>() < 1)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"no progress reported: {running.Status} {running.Progress} {running.Metrics}");
             await Task.Delay(50);
+        }
+        var metrics = JsonNode.Parse(running.Metrics!)!;
+        Assert.InRange(running.Progress, 1.0 / 50, 0.999);
+        Assert.Equal(metrics["epochsDone"]!.GetValue<int>(), metrics["history"]!.AsArray().Count);
+        Assert.True(double.IsFinite(metrics["history"]![0]!["trainLoss"]!.GetValue<double>()));
         await store.CancelAsync(job.Id);
         await worker.WaitAsync(TimeSpan.FromMinutes(2));
 

@@ -82,6 +82,32 @@ public sealed class SyntheticDatasetTests : IDisposable
         Assert.True(Difference(neutral, smile, 120, 150) > 4 * Difference(neutral, smile, 70, 86));
     }
 
+    [Theory]
+    [InlineData("AU1 inner brow raise")]
+    [InlineData("AU2 outer brow raise")]
+    [InlineData("AU12 lip corner pull")]
+    [InlineData("AU25 lips part")]
+    [InlineData("AU26 jaw drop")]
+    public void EachOtherDrawnAuChangesItsOwnRegionFarMoreThanTheOtherEnd(string au)
+    {
+        var look = SubjectLook.Draw(new Random(1));
+        SKBitmap Render(FaceActions actions) => SKBitmap.Decode(FaceRenderer.RenderPng(actions, look with { }, new Random(5)));
+        var (actions, own, other) = au.Split(' ')[0] switch
+        {
+            // Brows rows 52–74 against the mouth band rows 120–150, and the other way round.
+            "AU1" => (FaceActions.Neutral with { Au1 = 3 }, (52, 74), (120, 150)),
+            "AU2" => (FaceActions.Neutral with { Au2 = 3 }, (52, 74), (120, 150)),
+            "AU12" => (FaceActions.Neutral with { Au12 = 3 }, (120, 150), (52, 74)),
+            "AU25" => (FaceActions.Neutral with { Au25 = 3 }, (120, 150), (52, 74)),
+            _ => (FaceActions.Neutral with { Au26 = 3 }, (120, 150), (52, 74)),
+        };
+        using var neutral = Render(FaceActions.Neutral);
+        using var moved = Render(actions);
+        var (ownChange, otherChange) = (Difference(neutral, moved, own.Item1, own.Item2), Difference(neutral, moved, other.Item1, other.Item2));
+        Assert.True(ownChange > 0.5, $"{au} changes its region by only {ownChange:0.00}");
+        Assert.True(ownChange > 4 * otherChange, $"{au}: own region {ownChange:0.00}, other end {otherChange:0.00}");
+    }
+
     [Fact]
     public void BrowLoweringCheekRaiseAndNoseWrinkleChangeTheirRegionsWithTheIntensity()
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PainService.Model.Checkpoints;
+using PainService.Model.Training;
 using PainService.Worker.Evaluation;
 using PainService.Worker.Tests.Commands;
 using PainService.Worker.Training;
@@ -67,6 +68,12 @@ public sealed class ResumeAfterKillTests : IDisposable
         Assert.NotEmpty(validation);
         Assert.Empty(train.Intersect(validation));
         var history = reader.Manifest.Metadata["history"].Deserialize<List<EpochRecord>>(EvaluationReport.Json)!;
-        Assert.Single(history);
+        var epoch = Assert.Single(history);
+        // The rate follows the per-iteration cosine (spec §6.1): the last step of the only epoch is well below lr0,
+        // where a per-epoch schedule or a constant rate would still be at 1e-3.
+        var iterations = CosineSchedule.Iterations(epoch.Images, 8);
+        Assert.InRange(iterations, 3, 100);
+        Assert.Equal(new CosineSchedule(1e-3, 1, iterations).At(0, iterations - 1), epoch.LearningRate, 12);
+        Assert.True(epoch.LearningRate < 0.9e-3, $"last learning rate {epoch.LearningRate}");
     }
 }
