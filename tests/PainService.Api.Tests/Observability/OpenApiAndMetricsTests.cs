@@ -61,4 +61,31 @@ public sealed class OpenApiAndMetricsTests
         Assert.Contains("painservice_request_duration_seconds_count 2", metrics);
         Assert.Contains("painservice_model_info{name=\"GraphAU-Pain\",version=\"untrained-reference\"", metrics);
     }
+
+    [Fact]
+    public async Task QueueDepthGaugeCountsRequestsWaitingBehindARunningForward()
+    {
+        await using var app = new PainApiFactory();
+        var client = await app.StartAsync();
+        app.Predictor.Entered.Reset(); // set by the start-up warm-up
+        app.Predictor.Gate = new ManualResetEventSlim(false);
+        Task<HttpResponseMessage> Predict(int value) =>
+            client.PostAsync("/v1/pain/predict", new ByteArrayContent(System.Text.Encoding.ASCII.GetBytes($"VALUE:{value}")) { Headers = { ContentType = new("image/png") } });
+
+        var first = Predict(1);
+        Assert.True(app.Predictor.Entered.Wait(TimeSpan.FromSeconds(30))); // the inference thread is now held
+        Task<HttpResponseMessage>[] waiting = [Predict(2), Predict(3)];
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        string metrics;
+        while (!(metrics = await client.GetStringAsync("/metrics")).Contains("painservice_queue_depth 2\n"))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "queue depth never reached 2:\n" + string.Join('\n', metrics.Split('\n').Where(l => l.StartsWith("painservice_queue_depth"))));
+            await Task.Delay(20);
+        }
+
+        app.Predictor.Gate.Set();
+        foreach (var response in await Task.WhenAll([first, .. waiting]))
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("painservice_queue_depth 0\n", await client.GetStringAsync("/metrics"));
+    }
 }

@@ -204,4 +204,18 @@ public sealed class PredictApiTests
         Assert.Equal(0, single.GetProperty("face").GetProperty("x").GetInt32());
         await Problems.AssertProblemAsync(bad, HttpStatusCode.BadRequest, "bad_request");
     }
+
+    [Fact]
+    public async Task ConfiguredFacePolicyAllScoresEveryFaceUnlessTheQueryAsksForTheLargest()
+    {
+        await using var app = new PainApiFactory { Settings = { ["Vision:FacePolicy"] = "All" } };
+        var client = await app.StartAsync();
+
+        var configured = JsonDocument.Parse(await (await client.PostAsync("/v1/pain/predict", Raw("FACES:3"))).Content.ReadAsStringAsync()).RootElement;
+        var overridden = JsonDocument.Parse(await (await client.PostAsync("/v1/pain/predict?faces=largest", Raw("FACES:3"))).Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal([0, 10, 20], configured.GetProperty("faces").EnumerateArray().Select(f => f.GetProperty("face").GetProperty("x").GetInt32()));
+        Assert.False(overridden.TryGetProperty("faces", out _));
+        Assert.Equal(0, overridden.GetProperty("face").GetProperty("x").GetInt32());
+    }
 }
