@@ -3,7 +3,6 @@ using PainService.Api.Batching;
 using PainService.Api.Observability;
 using PainService.Model.Inference;
 using Polly;
-using Polly.Retry;
 
 namespace PainService.Api.Inference;
 
@@ -23,16 +22,7 @@ public sealed partial class ModelLoaderService(
     TimeProvider time,
     ILogger<ModelLoaderService> logger) : BackgroundService
 {
-    /// <summary>A checkpoint on a model store mount may be briefly absent (remount, sync): retry those, nothing else.</summary>
-    private readonly ResiliencePipeline _retry = new ResiliencePipelineBuilder { TimeProvider = time }
-        .AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<IOException>(),
-            MaxRetryAttempts = 3,
-            Delay = TimeSpan.FromSeconds(1),
-            BackoffType = DelayBackoffType.Exponential,
-        })
-        .Build();
+    private readonly ResiliencePipeline _retry = CheckpointRetry.Create(time);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

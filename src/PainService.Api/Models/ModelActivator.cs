@@ -22,8 +22,11 @@ public sealed partial class ModelActivator(
     AuditLog audit,
     IHostEnvironment environment,
     IOptions<PainModelOptions> modelOptions,
+    TimeProvider time,
     ILogger<ModelActivator> logger)
 {
+    private readonly Polly.ResiliencePipeline _loadRetry = CheckpointRetry.Create(time);
+
     // A load that has not finished in this time is abandoned (the admin gets an answer; the old model stays).
     internal static readonly TimeSpan LoadBudget = TimeSpan.FromMinutes(5);
 
@@ -104,7 +107,8 @@ public sealed partial class ModelActivator(
     /// <summary>Runs on the load thread: the new model is built and run once there, and disposed there if that fails.</summary>
     private IPainPredictor LoadAndWarmUp(string path)
     {
-        var predictor = loader.LoadCheckpoint(path);
+        // The file was there when the registry listed it; a store remounting meanwhile is waited out, not failed.
+        var predictor = _loadRetry.Execute(() => loader.LoadCheckpoint(path));
         try
         {
             var size = predictor.InputSize;

@@ -93,6 +93,21 @@ public sealed class ModelRegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task ACheckpointBrieflyMissingAtActivationIsRetriedThenActivated()
+    {
+        _registry.Add("v2");
+        var loader = new FakeLoader(new FakePredictor()) { CheckpointMissingFirst = 1 };
+        await using var app = App(loader);
+        await app.StartAsync();
+
+        var activated = await Admin(app).PostAsync("/v1/models/v2/activate", null);
+
+        Assert.Equal(HttpStatusCode.OK, activated.StatusCode);
+        Assert.Equal(2, loader.CheckpointAttempts); // one miss, one retry a second later
+        Assert.Equal("v2", app.Models.Active!.Descriptor.Version);
+    }
+
+    [Fact]
     public async Task FailedLoadKeepsTheOldModelServing()
     {
         _registry.Add("v3", failOnLoad: true);

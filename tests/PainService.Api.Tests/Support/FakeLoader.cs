@@ -45,10 +45,17 @@ public sealed class FakeLoader(IPainPredictor predictor) : IPredictorLoader
     /// Reads the manifest like the real loader; metadata "fail": true makes the load throw, "failWarmUp": true gives
     /// a predictor whose every forward (the warm-up first) throws.
     /// </summary>
+    /// <summary>The first N checkpoint loads throw FileNotFoundException (the store remounting after the registry listed it).</summary>
+    public int CheckpointMissingFirst { get; init; }
+
+    public int CheckpointAttempts { get; private set; }
+
     public IPainPredictor LoadCheckpoint(string path)
     {
         CheckpointThread = Thread.CurrentThread.Name;
         CheckpointEntered.Set();
+        if (++CheckpointAttempts <= CheckpointMissingFirst)
+            throw new FileNotFoundException($"Could not find file '{path}'.");
         if (CheckpointGate is { } gate && !gate.Wait(TimeSpan.FromSeconds(60)))
             throw new TimeoutException("the test never opened the checkpoint gate");
         using var reader = NativeCheckpoint.Open(path);
