@@ -76,7 +76,7 @@ public sealed partial class ModelRegistry(IOptions<ModelRegistryOptions> options
                 ? c
                 : new DateTimeOffset(stamp.Written, TimeSpan.Zero);
             entry = new ModelEntry(manifest.Name, manifest.Version, NativeCheckpoint.Sha256OfFile(path), manifest.Trained,
-                manifest.Scheme, created, manifest.Metadata, path);
+                manifest.Scheme, manifest.Architecture, created, manifest.Metadata, path);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -10,4 +10,4 @@ namespace PainService.Model.Inference;
 /// <param name="Temperature">Softmax temperature T of the class probabilities, softmax(logits / T): the checkpoint's
 /// calibration (<see cref="Calibration"/>), 1 when it carries none.</param>
 public sealed record ModelDescriptor(string Name, string Version, string WeightsSha256, bool Trained, PainScheme Scheme, string Device,
-    double Temperature = 1);
+    double Temperature = 1, GraphAuConfig? Architecture = null);

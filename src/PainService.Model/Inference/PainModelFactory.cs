@@ -35,7 +35,8 @@ public static class PainModelFactory
             var manifest = UntrainedManifest(scheme, options.Name);
             net = CreateUntrainedReference(scheme);
             var sha = EmbeddedSha256.GetOrAdd((scheme, manifest.Name), _ => NativeCheckpoint.Serialize(manifest, net).Sha256);
-            descriptor = new ModelDescriptor(manifest.Name, manifest.Version, sha, Trained: false, scheme, DeviceName(device));
+            descriptor = new ModelDescriptor(manifest.Name, manifest.Version, sha, Trained: false, scheme, DeviceName(device),
+                Architecture: manifest.Architecture);
         }
         else
         {
@@ -56,7 +57,7 @@ public static class PainModelFactory
                 throw;
             }
             descriptor = new ModelDescriptor(manifest.Name, manifest.Version, NativeCheckpoint.Sha256OfFile(path), manifest.Trained, manifest.Scheme,
-                DeviceName(device), temperature);
+                DeviceName(device), temperature, manifest.Architecture);
         }
 
         net.to(device);

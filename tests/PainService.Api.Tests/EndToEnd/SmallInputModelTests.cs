@@ -81,6 +81,10 @@ public sealed class SmallInputModelTests(ITestOutputHelper output) : IDisposable
         var reference = await PredictAstronautAsync(client); // the embedded 172-px model
         Assert.Equal("untrained-reference", reference.GetProperty("model").GetProperty("version").GetString());
         Assert.Equal(1.0, reference.GetProperty("model").GetProperty("temperature").GetDouble());
+        var before = JsonDocument.Parse(await client.GetStringAsync("/v1/models")).RootElement;
+        Assert.Equal(172, before.GetProperty("active").GetProperty("config").GetProperty("inputSize").GetInt32()); // the embedded model's
+        Assert.Equal(96, before.GetProperty("models").EnumerateArray().Single(m => m.GetProperty("version").GetString() == "ci96")
+            .GetProperty("config").GetProperty("inputSize").GetInt32()); // each version's manifest config
 
         // A checkpoint whose calibration is unusable is refused at activation; the old model keeps serving.
         var refused = await admin.PostAsync("/v1/models/ci96-bad-temperature/activate", null);

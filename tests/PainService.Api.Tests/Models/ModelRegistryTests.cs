@@ -51,6 +51,9 @@ public sealed class ModelRegistryTests : IDisposable
         Assert.True(body.GetProperty("trained").GetBoolean());
         Assert.False(body.GetProperty("active").GetBoolean());
         Assert.Equal(0.61, body.GetProperty("metadata").GetProperty("metrics").GetProperty("macroF1").GetDouble());
+        var config = body.GetProperty("config"); // the manifest's architecture
+        Assert.Equal((172, 3, 8, 3, 64), (config.GetProperty("inputSize").GetInt32(), config.GetProperty("classCount").GetInt32(),
+            config.GetProperty("auCount").GetInt32(), config.GetProperty("neighborCount").GetInt32(), config.GetProperty("stemWidth").GetInt32()));
         await Problems.AssertProblemAsync(missing, HttpStatusCode.NotFound, "model_not_found");
         Assert.Contains(app.Logs.Lines, l => l.Contains("broken.ckpt is not a usable", StringComparison.Ordinal));
     }
