@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using PainService.Jobs;
 using PainService.Model;
 using PainService.Model.Checkpoints;
+using PainService.Model.Mefl;
+using PainService.Model.Weights;
 using PainService.Worker.Datasets;
 using PainService.Worker.Jobs;
 using PainService.Worker.Tests.Training;
@@ -146,5 +148,38 @@ public sealed class JobWorkerTests : IDisposable
         await worker.WaitAsync(TimeSpan.FromMinutes(2));
 
         Assert.Equal(JobStatus.Cancelled, (await store.GetAsync(job.Id))!.Status);
+    }
+
+    [Fact]
+    public async Task ARelabelJobWritesUnbcPlusListsThatAnSftJobThenReads()
+    {
+        var data = TinyDataset.Create(_dir.Combine("data"), frames: 6);
+        var mefl = _dir.Combine("mefl.ckpt");
+        using (var net = FormulaWeights.Apply(new MeflNet(ModelPresets.Get("ci", PainScheme.ThreeLevel))))
+            NativeCheckpoint.Save(mefl, new CheckpointManifest { Model = ModelKind.Stage1, Architecture = net.Config }, net);
+        var store = await StoreAsync();
+        var relabel = await store.SubmitAsync(new JobSubmission(JobKind.Relabel, data, 1,
+            new JsonObject { ["checkpoint"] = mefl, ["preset"] = "ci", ["batchSize"] = 8 }.ToJsonString()));
+        var sft = await store.SubmitAsync(new JobSubmission(JobKind.Sft, data, 1,
+            new JsonObject { ["preset"] = "ci", ["epochs"] = 1, ["batchSize"] = 8, ["threads"] = 1, ["lists"] = "list/unbcplus-fold1" }.ToJsonString()));
+
+        var finished = await new JobWorker(store, Options, "w1", TextWriter.Null).RunAsync(exitWhenIdle: true, null, CancellationToken.None);
+
+        Assert.Equal(2, finished);
+        var relabelled = (await store.GetAsync(relabel.Id))!;
+        Assert.True(relabelled.Status == JobStatus.Succeeded, relabelled.Message);
+        Assert.Equal(Path.Combine(data, "list/unbcplus-fold1"), relabelled.ResultPath);
+        var read = new DatasetReadOptions { ListFolder = "list/unbcplus-fold1", RequireAuLabels = true, RequireAuPositives = false, CheckImages = false };
+        var train = UnbcDatasetReader.Read(data, DatasetSplit.Train, read with { Fold = 1 });
+        var test = UnbcDatasetReader.Read(data, DatasetSplit.Test, read with { Fold = 1 });
+        Assert.Equal(train.Count + test.Count, JsonNode.Parse(relabelled.Metrics!)!["frames"]!.GetValue<int>());
+        Assert.All(train.AuLabels!, row => Assert.Equal(8, row.Length));
+        // The sft job reads exactly those lists. The formula-weight MEFL model predicts AU1 for none of this fold's
+        // training frames, so it stops before training with the reader's clear reason (a user error: not retried).
+        var trained = (await store.GetAsync(sft.Id))!;
+        Assert.Equal((JobStatus.Failed, 1), (trained.Status, trained.Attempts));
+        Assert.Equal($"{Path.Combine(data, "list/unbcplus-fold1", "UNBC_train_label_fold1.txt")}: column 1 (AU1) has no positive row: the AU cannot be learnt and its weight is undefined",
+            trained.Message);
+        Assert.DoesNotContain(train.AuLabels!, row => row[0] > 0);
     }
 }
