@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using PainService.Api.Inference;
 using PainService.Api.Observability;
 using PainService.Model.Inference;
+using Polly;
 
 namespace PainService.Api.Models;
 
@@ -25,7 +26,7 @@ public sealed partial class ModelActivator(
     TimeProvider time,
     ILogger<ModelActivator> logger)
 {
-    private readonly Polly.ResiliencePipeline _loadRetry = CheckpointRetry.Create(time);
+    private readonly ResiliencePipeline _loadRetry = CheckpointRetry.Create(time);
 
     // A load that has not finished in this time is abandoned (the admin gets an answer; the old model stays).
     internal static readonly TimeSpan LoadBudget = TimeSpan.FromMinutes(5);

@@ -1,4 +1,5 @@
 using PainService.Model.Normalization;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -19,7 +20,8 @@ internal sealed class FusedConvBn : IDisposable
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        var scale = bn.weight!.div(bn.running_var!.add(HeldScalars.Of(bn.eps), HeldScalars.One).sqrt());                 // (C_out)
+        using var eps = bn.eps.ToScalar();
+        var scale = bn.weight!.div(bn.running_var!.add(eps, HeldScalars.One).sqrt()); // (C_out)
         _weight = conv.weight.mul(scale.view(-1, 1, 1, 1)).contiguous().MoveToOuterDisposeScope();
         _bias = (bn.bias! - bn.running_mean! * scale).MoveToOuterDisposeScope();
         _stride = [stride, stride];

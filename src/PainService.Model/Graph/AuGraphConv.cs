@@ -37,8 +37,8 @@ internal sealed class AuGraphConv : Module<Tensor, Tensor>
         using var messages = V.call(nodes);                       // (B, J, D)
         using var aggregate = bmm(graph.Normalized, messages);    // (B, J, D)
         using var self = U.call(nodes);
-        var update = bnv.call(aggregate.add_(self, HeldScalars.One));             // BN over the node axis
-        return (update.add_(nodes, HeldScalars.One).relu_(), graph);               // in place: update is the result
+        var update = bnv.call(aggregate.add_(self, HeldScalars.One)); // BN over the node axis
+        return (update.add_(nodes, HeldScalars.One).relu_(), graph);   // in place: update is the result
     }
 
     public override Tensor forward(Tensor nodes)
@@ -52,6 +52,8 @@ internal sealed class AuGraphConv : Module<Tensor, Tensor>
 /// <summary>The dynamic AU graph of one forward: raw similarities, 0/1 adjacency and its normalisation.</summary>
 public sealed class AuGraph : IDisposable
 {
+    private static readonly Scalar MinusHalf = (-0.5).ToScalar(); // held for the life of the process (see HeldScalars)
+
     private AuGraph(Tensor similarity, Tensor adjacency, Tensor normalized)
     {
         Similarity = similarity;
@@ -89,7 +91,7 @@ public sealed class AuGraph : IDisposable
     public static Tensor Normalize(Tensor adjacency)
     {
         using var degrees = adjacency.sum(-1);                 // (B, J), ≥ 1 thanks to the diagonal
-        using var inv = degrees.pow(HeldScalars.Of(-0.5));
+        using var inv = degrees.pow(MinusHalf);
         using var rows = inv.unsqueeze(-1);                    // d_i^-1/2
         using var cols = inv.unsqueeze(-2);                    // d_j^-1/2
         var normalized = adjacency.mul(rows);

@@ -12,6 +12,8 @@ namespace PainService.Model.Graph;
 /// </summary>
 internal sealed class AuHead : Module<Tensor, AuGraphOutput>
 {
+    private static readonly Scalar NormFloor = 1e-12.ToScalar(); // held for the life of the process (see HeldScalars)
+
     internal readonly Parameter sc;
     internal readonly ModuleList<LinearBlock> class_linears;
     internal readonly AuGraphConv gnn;
@@ -56,7 +58,7 @@ internal sealed class AuHead : Module<Tensor, AuGraphOutput>
     internal static Tensor L2Normalize(Tensor x)
     {
         using var norm = x.norm(-1, true, 2);
-        using var clamped = norm.clamp_min(HeldScalars.Of(1e-12));
+        using var clamped = norm.clamp_min(NormFloor);
         return x.div(clamped);
     }
 }

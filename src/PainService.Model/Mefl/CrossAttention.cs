@@ -14,14 +14,14 @@ internal sealed class CrossAttention : Module<Tensor, Tensor, Tensor>
     internal readonly Linear linear_q;
     internal readonly Linear linear_k;
     internal readonly Linear linear_v;
-    private readonly double _scale;
+    private readonly Scalar _scale; // 1/√(C/2), held by the module (see HeldScalars)
 
     public CrossAttention(string name, long channels) : base(name)
     {
         linear_q = Linear(channels, channels / 2);
         linear_k = Linear(channels, channels / 2);
         linear_v = Linear(channels, channels);
-        _scale = Math.Pow(channels / 2, -0.5);
+        _scale = Math.Pow(channels / 2, -0.5).ToScalar();
         RegisterComponents();
         using var _ = no_grad();
         init.normal_(linear_k.weight, 0, Math.Sqrt(2.0 / (channels / 2)));
@@ -37,7 +37,7 @@ internal sealed class CrossAttention : Module<Tensor, Tensor, Tensor>
         var query = linear_q.call(y);                                    // (…, P, C/2)
         var key = linear_k.call(x);
         var value = linear_v.call(x);                                    // (…, P, C)
-        var dots = matmul(query, key.transpose(-2, -1)).mul_(HeldScalars.Of(_scale));    // (…, P, P)
+        var dots = matmul(query, key.transpose(-2, -1)).mul_(_scale);    // (…, P, P)
         return matmul(dots.softmax(-1), value).MoveToOuterDisposeScope();
     }
 }

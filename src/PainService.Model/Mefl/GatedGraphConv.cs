@@ -53,7 +53,7 @@ internal sealed class GatedGraphConv : Module<Tensor, Tensor, (Tensor Nodes, Ten
 
         var gate = edge.sigmoid().view(b, j, j, c).softmax(2);                         // over j, per channel
         var messages = v.call(x).unsqueeze(1);                                         // V·F_j, (B, 1, J, C)
-        var aggregate = (gate * messages).sum(2).div(HeldScalars.Of(j));               // (B, J, C)
+        var aggregate = (gate * messages).mean([2]);                                   // (B, J, C): Σ_j / J
         var update = u.call(x).add_(aggregate, HeldScalars.One);
         return (x.add(bnv.call(update), HeldScalars.One).relu(), edge);
     }

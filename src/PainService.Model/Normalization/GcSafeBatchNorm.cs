@@ -10,8 +10,9 @@ namespace PainService.Model.Normalization;
 /// <see cref="Scalar"/>s that nothing keeps alive during the native call; a collection at that moment lets their
 /// finalizer free them while libtorch reads them, and the step fails with "Expected false to be true … toLong at
 /// c10/core/Scalar.h". Rare (once in a few CI runs), but it kills a training run; with DOTNET_GCgen0size=0x20000 it
-/// happens within a few epochs. Here the count adds <see cref="HeldScalars.One"/>, held for the life of the process. Parameters, buffers
-/// (names, order, initial values) and the arithmetic are TorchSharp's, so state-dict keys and checkpoints are unchanged.
+/// happens within a few epochs. Here the count adds <see cref="HeldScalars.One"/>, held for the life of the process.
+/// Parameters, buffers (names, order, initial values) and the arithmetic are TorchSharp's, so state-dict keys and
+/// checkpoints are unchanged.
 /// </summary>
 public sealed class GcSafeBatchNorm : BatchNorm
 {

@@ -6,7 +6,9 @@ namespace PainService.Model.Training;
 /// <summary>The two training losses of the reference (spec §5, §9), in float32 (Q11).</summary>
 public static class PainLosses
 {
-    private const double Epsilon = 1e-8;
+    // Held for the life of the process (see HeldScalars).
+    private static readonly Scalar Epsilon = 1e-8.ToScalar();
+    private static readonly Scalar Zero = 0L.ToScalar();
 
     /// <summary>
     /// Stage 2, weighted cross-entropy (spec §5.2): <c>mean_b Σ_c −w_c·y_bc·log(max(softmax(z_b)_c, 1e-8))</c>.
@@ -18,7 +20,7 @@ public static class PainLosses
     public static Tensor WeightedCrossEntropy(Tensor logits, Tensor targets, Tensor classWeights)
     {
         using var scope = NewDisposeScope();
-        var q = logits.softmax(-1).clamp_min(HeldScalars.Of(Epsilon));
+        var q = logits.softmax(-1).clamp_min(Epsilon);
         var perClass = targets.mul(q.log()).neg().mul(classWeights.unsqueeze(0));   // (B, C)
         return perClass.sum(-1).mean().MoveToOuterDisposeScope();
     }
@@ -35,10 +37,10 @@ public static class PainLosses
     public static Tensor WeightedAsymmetricLoss(Tensor scores, Tensor labels, Tensor auWeights)
     {
         using var scope = NewDisposeScope();
-        var known = labels.ge(HeldScalars.Of(0)).to_type(scores.dtype);           // (B, J) 1 where the label is known
-        var y = labels.clamp(HeldScalars.Of(0), HeldScalars.One).to_type(scores.dtype);
-        var positive = y.mul(scores.clamp_min(HeldScalars.Of(Epsilon)).log());
-        var negative = ones_like(y).sub_(y).mul(ones_like(scores).sub_(scores).clamp_min(HeldScalars.Of(Epsilon)).log()).mul(scores.detach());
+        var known = labels.ge(Zero).to_type(scores.dtype);           // (B, J) 1 where the label is known
+        var y = labels.clamp(Zero, HeldScalars.One).to_type(scores.dtype);
+        var positive = y.mul(scores.clamp_min(Epsilon).log());
+        var negative = ones_like(y).sub_(y).mul(ones_like(scores).sub_(scores).clamp_min(Epsilon).log()).mul(scores.detach());
         var weighted = positive.add(negative, HeldScalars.One).mul(auWeights.unsqueeze(0)).mul(known);
         var count = known.sum().clamp_min(HeldScalars.One);
         return weighted.sum().div(count).neg().MoveToOuterDisposeScope();
