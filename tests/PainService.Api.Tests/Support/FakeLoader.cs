@@ -41,15 +41,15 @@ public sealed class FakeLoader(IPainPredictor predictor) : IPredictorLoader
     /// <summary>The name of the thread the last checkpoint load ran on.</summary>
     public string? CheckpointThread { get; private set; }
 
-    /// <summary>
-    /// Reads the manifest like the real loader; metadata "fail": true makes the load throw, "failWarmUp": true gives
-    /// a predictor whose every forward (the warm-up first) throws.
-    /// </summary>
     /// <summary>The first N checkpoint loads throw FileNotFoundException (the store remounting after the registry listed it).</summary>
     public int CheckpointMissingFirst { get; init; }
 
     public int CheckpointAttempts { get; private set; }
 
+    /// <summary>
+    /// Reads the manifest like the real loader; metadata "fail": true makes the load throw, "failWarmUp": true gives
+    /// a predictor whose every forward (the warm-up first) throws.
+    /// </summary>
     public IPainPredictor LoadCheckpoint(string path)
     {
         CheckpointThread = Thread.CurrentThread.Name;
